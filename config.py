@@ -1,0 +1,91 @@
+"""Settings read from the environment, with safe defaults for a single-machine install."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("STEPWISE_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'stepwise.db'}"
+    # Hosting platforms still hand out the old scheme name; SQLAlchemy wants the driver spelled out.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+DEFAULT_CRISIS_RESOURCES = "\n".join(
+    [
+        "If you are in danger or might act on thoughts of harming yourself, call your emergency number.",
+        "United States: call or text 988 (Suicide & Crisis Lifeline), or 911 in an emergency.",
+        "Canada: call or text 9-8-8, or 911 in an emergency.",
+        "UK and Ireland: Samaritans, call 116 123 (free, any time); 999 or 112 in an emergency.",
+        "Australia: Lifeline, call 13 11 14; 000 in an emergency.",
+    ]
+)
+
+
+class Config:
+    """Production-leaning defaults; every value can be overridden by an environment variable."""
+
+    INSTANCE_DIR = INSTANCE_DIR
+    # Empty means: generate one and keep it in instance/secret_key (see facilitator.create_app).
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}  # noqa: RUF012 - read once by Flask-SQLAlchemy
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    BASE_URL = os.environ.get("BASE_URL", "").rstrip("/")
+    ALLOW_SIGNUP = _flag("ALLOW_SIGNUP")
+    HOST = os.environ.get("HOST", "127.0.0.1")
+    PORT = int(os.environ.get("PORT", "5000"))
+
+    # Where rate-limit counters live; use the Redis of SOCKETIO_MESSAGE_QUEUE when scaling out.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
+    JOIN_RATE_LIMIT = os.environ.get("JOIN_RATE_LIMIT", "20 per minute")
+    # Socket events a single connection may send (see docs/protocol.md).
+    SOCKET_EVENT_RATE_LIMIT = os.environ.get("SOCKET_EVENT_RATE_LIMIT", "30 per 10 seconds")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Participants' seat cookie: how long a phone keeps its place in a session.
+    SEAT_COOKIE_MAX_AGE = int(os.environ.get("SEAT_COOKIE_MAX_AGE", str(12 * 3600)))
+    # Shown to participants; each group starts with these and may edit them.
+    DEFAULT_CRISIS_RESOURCES = os.environ.get("DEFAULT_CRISIS_RESOURCES", DEFAULT_CRISIS_RESOURCES)
+    INVITE_VALID_DAYS = int(os.environ.get("INVITE_VALID_DAYS", "7"))
+    WTF_CSRF_TIME_LIMIT = None  # tied to the login session instead of a clock
+    MAX_CONTENT_LENGTH = 64 * 1024
+
+
+class TestConfig(Config):
+    """Used by the test suite: a throwaway SQLite file and the threading server."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SOCKETIO_ASYNC_MODE = "threading"
+    SOCKETIO_MESSAGE_QUEUE = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    ALLOW_SIGNUP = False
+    BASE_URL = ""
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False

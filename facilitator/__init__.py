@@ -1,0 +1,97 @@
+"""Stepwise: live facilitation for therapy, recovery and peer-support groups."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import Config
+
+from .extensions import csrf, db, limiter, login_manager, migrate, socketio
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | Config = Config) -> Flask:
+    """Build the application: settings, extensions, blueprints, socket handlers, error pages."""
+    app = Flask(
+        __name__,
+        static_folder=str(BASE_DIR / "static"),
+        template_folder=str(BASE_DIR / "templates"),
+        instance_path=str(Path(config.INSTANCE_DIR).resolve()),
+    )
+    app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+    _load_socket_handlers()
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from . import cli, error_pages, security
+
+    security.init_app(app)
+    error_pages.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _instance_secret_key(instance_dir: Path) -> str:
+    """Read the generated secret key, creating it (readable by the owner only) on first start."""
+    key_file = instance_dir / "secret_key"
+    if not key_file.exists():
+        key_file.touch(mode=0o600)
+        key_file.write_text(secrets.token_urlsafe(64))
+    return key_file.read_text().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    # Batch mode lets later migrations alter tables on SQLite too.
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    base_url = app.config["BASE_URL"]
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # None means same origin only: a page from elsewhere cannot open a socket to us.
+        cors_allowed_origins=[base_url] if base_url else None,
+        ping_interval=20,
+        ping_timeout=20,
+    )
+
+
+def _load_socket_handlers() -> None:
+    """Import the socket handler modules before the server is built, so every app gets them."""
+    from .checkins import sockets as checkin_sockets  # noqa: F401
+    from .sessions import sockets as session_sockets  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from . import health
+    from .accounts import routes as accounts
+    from .groups import routes as groups
+    from .sessions import routes as sessions
+
+    for blueprint in (health.bp, accounts.bp, groups.bp, sessions.bp):
+        app.register_blueprint(blueprint)
+
+
+@event.listens_for(Engine, "connect")
+def _tune_sqlite(dbapi_connection, connection_record) -> None:  # noqa: ARG001
+    """SQLite only: enforce foreign keys, let readers run beside a writer, wait instead of failing."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

@@ -1,0 +1,35 @@
+"""Writing to the audit log."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..extensions import db
+from .models import AuditEntry
+
+if TYPE_CHECKING:
+    from ..accounts.models import Facilitator
+    from ..groups.models import Group
+    from ..sessions.models import LiveSession
+
+
+def record_action(
+    actor: Facilitator | None,
+    action: str,
+    *,
+    group: Group | None = None,
+    live_session: LiveSession | None = None,
+    **detail: Any,
+) -> AuditEntry:
+    """Add an audit entry for a facilitator's action (flushed with the caller's transaction)."""
+    if live_session is not None and group is None:
+        group = live_session.group
+    entry = AuditEntry(
+        facilitator_id=actor.id if actor else None,
+        action=action,
+        group_id=group.id if group else None,
+        live_session_id=live_session.id if live_session else None,
+        detail=detail,
+    )
+    db.session.add(entry)
+    return entry

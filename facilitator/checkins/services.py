@@ -1,0 +1,278 @@
+"""Check-in rounds: opening, answering, passing, closing, revealing, and what each screen sees."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from ..accounts.models import Facilitator
+from ..anonymity import keyed_hash, to_minute
+from ..audit.services import record_action
+from ..clock import isoformat, utcnow
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..sessions.models import LiveSession, Participant, ParticipantStatus
+from .feelings import FEELING_WORDS, MAX_FEELINGS, MOOD_MAX, MOOD_MIN, NOTE_MAX_LENGTH
+from .models import CheckInAnswer, CheckInRound, RoundKind
+
+DEFAULT_PROMPTS = {
+    RoundKind.CHECKIN: "How are you arriving today?",
+    RoundKind.CHECKOUT: "How are you leaving today?",
+    RoundKind.CUSTOM: "How are you doing right now?",
+}
+
+
+def latest_round(live_session: LiveSession) -> CheckInRound | None:
+    return db.session.scalar(
+        select(CheckInRound)
+        .where(CheckInRound.live_session_id == live_session.id)
+        .order_by(CheckInRound.id.desc())
+        .limit(1)
+    )
+
+
+def load_round(live_session: LiveSession, round_id: int) -> CheckInRound:
+    checkin_round = db.session.get(CheckInRound, round_id)
+    if checkin_round is None or checkin_round.live_session_id != live_session.id:
+        raise NotFound("We couldn't find that round.")
+    return checkin_round
+
+
+def open_round(
+    actor: Facilitator, live_session: LiveSession, kind: str, prompt: str, anonymous: bool
+) -> CheckInRound:
+    """Start a round for the room. Only one round is open at a time."""
+    current = latest_round(live_session)
+    if current is not None and current.is_open:
+        raise Invalid("A round is already open. Please close it before opening another.")
+    checkin_round = CheckInRound(
+        live_session_id=live_session.id,
+        kind=kind,
+        prompt=prompt.strip() or DEFAULT_PROMPTS[RoundKind(kind)],
+        anonymous=anonymous,
+    )
+    db.session.add(checkin_round)
+    db.session.flush()
+    record_action(actor, "round.opened", live_session=live_session, round_id=checkin_round.id, kind=kind)
+    return checkin_round
+
+
+def close_round(actor: Facilitator, live_session: LiveSession, round_id: int) -> CheckInRound:
+    """Stop taking answers for a round."""
+    checkin_round = load_round(live_session, round_id)
+    if not checkin_round.is_open:
+        raise Invalid("This round is already closed.")
+    checkin_round.closed_at = utcnow()
+    record_action(actor, "round.closed", live_session=live_session, round_id=round_id)
+    return checkin_round
+
+
+def reveal_round(actor: Facilitator, live_session: LiveSession, round_id: int) -> CheckInRound:
+    """Show the group's aggregate on every screen (closing the round first if it is open)."""
+    checkin_round = load_round(live_session, round_id)
+    now = utcnow()
+    if checkin_round.is_open:
+        checkin_round.closed_at = now
+    checkin_round.revealed_at = now
+    record_action(actor, "round.revealed", live_session=live_session, round_id=round_id)
+    return checkin_round
+
+
+def _respondent_key(live_session: LiveSession, checkin_round: CheckInRound, participant: Participant) -> str:
+    return keyed_hash(live_session, "checkin", checkin_round.id, participant.id)
+
+
+def _clean_answer(
+    passed: bool, mood: int | None, feelings: list[str], note: str | None
+) -> tuple[int | None, list[str], str | None]:
+    """Check an answer's content; a pass carries nothing else."""
+    note = (note or "").strip() or None
+    if passed:
+        if mood is not None or feelings or note:
+            raise Invalid("A pass doesn't need anything else. Please send just the pass.")
+        return None, [], None
+    if mood is not None and not MOOD_MIN <= mood <= MOOD_MAX:
+        raise Invalid(f"Please choose a mood from {MOOD_MIN} to {MOOD_MAX}.")
+    words = list(dict.fromkeys(word.strip().lower() for word in feelings))
+    if len(words) > MAX_FEELINGS:
+        raise Invalid(f"Please choose up to {MAX_FEELINGS} feeling words.")
+    if unknown := [word for word in words if word not in FEELING_WORDS]:
+        raise Invalid(f"We don't know the feeling word “{unknown[0][:30]}”. Please pick from the list.")
+    if note is not None and len(note) > NOTE_MAX_LENGTH:
+        raise Invalid(f"Please keep your note to {NOTE_MAX_LENGTH} characters.")
+    if mood is None and not words and note is None:
+        raise Invalid("Choose a mood, a feeling or a note, or press Pass. Passing is always fine.")
+    return mood, words, note
+
+
+def record_answer(
+    participant: Participant,
+    live_session: LiveSession,
+    round_id: int,
+    *,
+    client_id: str,
+    passed: bool,
+    mood: int | None = None,
+    feelings: list[str] | None = None,
+    note: str | None = None,
+    note_shared: bool = False,
+) -> tuple[CheckInAnswer, bool]:
+    """Record (or change) a participant's answer. Returns the answer and whether anything changed.
+
+    A resend carrying the client id of the stored answer changes nothing, so a phone that lost
+    its acknowledgement can safely send again.
+    """
+    checkin_round = load_round(live_session, round_id)
+    key = _respondent_key(live_session, checkin_round, participant)
+    answer = db.session.scalar(
+        select(CheckInAnswer).where(CheckInAnswer.round_id == round_id, CheckInAnswer.respondent_key == key)
+    )
+    if answer is not None and answer.client_id == client_id:
+        return answer, False
+    if not checkin_round.is_open:
+        raise Invalid("This round has closed, so answers can't change now. Thank you for taking part.")
+    mood, words, note = _clean_answer(passed, mood, feelings or [], note)
+    if answer is None:
+        answer = CheckInAnswer(round_id=round_id, respondent_key=key)
+        db.session.add(answer)
+    now = utcnow()
+    answer.participant_id = None if checkin_round.anonymous else participant.id
+    answer.client_id = client_id
+    answer.passed = passed
+    answer.mood = mood
+    answer.feelings = words
+    answer.note = note
+    answer.note_shared = bool(note and note_shared)
+    answer.answered_at = to_minute(now) if checkin_round.anonymous else now
+    db.session.flush()
+    return answer, True
+
+
+# --- what screens see -------------------------------------------------------------------------
+
+
+def mood_statistics(moods: list[int]) -> dict:
+    """Distribution over the whole scale, average and median."""
+    counts = Counter(moods)
+    return {
+        "distribution": [counts.get(mood, 0) for mood in range(MOOD_MIN, MOOD_MAX + 1)],
+        "average": round(statistics.fmean(moods), 1) if moods else None,
+        "median": statistics.median(moods) if moods else None,
+    }
+
+
+def feeling_frequencies(answers: list[CheckInAnswer]) -> list[list]:
+    counts = Counter(word for answer in answers for word in answer.feelings)
+    return [[word, count] for word, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def round_entry(checkin_round: CheckInRound) -> dict:
+    return {
+        "id": checkin_round.id,
+        "kind": checkin_round.kind,
+        "prompt": checkin_round.prompt,
+        "anonymous": checkin_round.anonymous,
+        "open": checkin_round.is_open,
+        "revealed": checkin_round.revealed_at is not None,
+        "opened_at": isoformat(checkin_round.opened_at),
+    }
+
+
+def _answers(checkin_round: CheckInRound) -> list[CheckInAnswer]:
+    return list(db.session.scalars(select(CheckInAnswer).where(CheckInAnswer.round_id == checkin_round.id)))
+
+
+def _present_count(live_session: LiveSession) -> int:
+    return db.session.scalar(
+        select(func.count(Participant.id)).where(
+            Participant.live_session_id == live_session.id,
+            Participant.status == ParticipantStatus.PRESENT,
+        )
+    )
+
+
+def console_summary(live_session: LiveSession, checkin_round: CheckInRound) -> dict:
+    """The facilitator's live view of a round.
+
+    Names appear only in rounds that are not anonymous. An anonymous round with fewer answers
+    than the group's minimum shows counts only, as a revealed round would.
+    """
+    answers = _answers(checkin_round)
+    answered = [answer for answer in answers if not answer.passed]
+    passed = len(answers) - len(answered)
+    summary = {
+        **round_entry(checkin_round),
+        "answered": len(answered),
+        "passed": passed,
+        "waiting": max(_present_count(live_session) - len(answers), 0),
+        "minimum": live_session.group.min_aggregate_size,
+    }
+    if checkin_round.anonymous and len(answered) < live_session.group.min_aggregate_size:
+        return {**summary, "too_few": True}
+    names = {}
+    if not checkin_round.anonymous:
+        ids = {answer.participant_id for answer in answers}
+        names = dict(
+            db.session.execute(
+                select(Participant.id, Participant.display_name).where(Participant.id.in_(ids))
+            )
+        )
+    return {
+        **summary,
+        "too_few": False,
+        "mood": mood_statistics([answer.mood for answer in answered if answer.mood is not None]),
+        "feelings": feeling_frequencies(answered),
+        "responses": [
+            {
+                "name": names.get(answer.participant_id),
+                "passed": answer.passed,
+                "mood": answer.mood,
+                "feelings": answer.feelings,
+                "note": answer.note,
+                "note_shared": answer.note_shared,
+            }
+            for answer in sorted(answers, key=lambda answer: answer.answered_at)
+        ],
+    }
+
+
+def group_aggregate(live_session: LiveSession, checkin_round: CheckInRound) -> dict:
+    """What a revealed round shows every screen: never who said what, and nothing if too few answered."""
+    answered = [answer for answer in _answers(checkin_round) if not answer.passed]
+    base = {"round_id": checkin_round.id, "answered": len(answered)}
+    if len(answered) < live_session.group.min_aggregate_size:
+        return {**base, "too_few": True}
+    shared_notes = sorted(answer.note for answer in answered if answer.note and answer.note_shared)
+    return {
+        **base,
+        "too_few": False,
+        "mood": mood_statistics([answer.mood for answer in answered if answer.mood is not None]),
+        "feelings": feeling_frequencies(answered),
+        "shared_notes": shared_notes,
+    }
+
+
+def own_answer(
+    live_session: LiveSession, checkin_round: CheckInRound, participant: Participant
+) -> dict | None:
+    """The participant's own answer to a round, so a reload shows what they sent."""
+    if live_session.anonymity_key is None:
+        return None
+    answer = db.session.scalar(
+        select(CheckInAnswer).where(
+            CheckInAnswer.round_id == checkin_round.id,
+            CheckInAnswer.respondent_key == _respondent_key(live_session, checkin_round, participant),
+        )
+    )
+    if answer is None:
+        return None
+    return {
+        "client_id": answer.client_id,
+        "passed": answer.passed,
+        "mood": answer.mood,
+        "feelings": answer.feelings,
+        "note": answer.note,
+        "note_shared": answer.note_shared,
+    }

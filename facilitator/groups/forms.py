@@ -1,0 +1,111 @@
+"""Forms for groups."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from .models import MIN_AGGREGATE_SIZE, STEP_KIND_LABELS
+from .services import MAX_AGENDA_STEPS
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose "not a number" message is the field's own range message."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            range_check = next((v for v in self.validators if isinstance(v, NumberRange)), None)
+            raise ValueError(range_check.message if range_check else str(error)) from error
+
+
+class AgendaStepForm(Form):
+    """One step of the agenda; a row left without a title is dropped."""
+
+    # Checked by services.clean_agenda, which says kindly what's wrong.
+    kind = SelectField(
+        "Kind",
+        choices=[(kind.value, label) for kind, label in STEP_KIND_LABELS.items()],
+        validate_choice=False,
+    )
+    title = StringField(
+        "Title",
+        validators=[Optional(), Length(max=60, message="Please keep step titles under 60 characters.")],
+    )
+    prompt = StringField(
+        "Prompt",
+        validators=[Optional(), Length(max=200, message="Please keep prompts under 200 characters.")],
+    )
+
+
+class GroupForm(FlaskForm):
+    name = StringField(
+        "Group name",
+        validators=[
+            InputRequired("Please give the group a name."),
+            Length(max=80, message="Please keep the name under 80 characters."),
+        ],
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        validators=[Length(max=1000, message="Please keep the description under 1,000 characters.")],
+    )
+    crisis_resources = TextAreaField(
+        "Crisis resources shown to participants",
+        validators=[
+            InputRequired("Participants must always see where to get urgent help."),
+            Length(max=2000, message="Please keep crisis resources under 2,000 characters."),
+        ],
+    )
+    min_aggregate_size = WholeNumberField(
+        "Fewest answers before the group's results are shown",
+        default=MIN_AGGREGATE_SIZE,
+        validators=[
+            InputRequired("Please give a number from 2 to 20."),
+            NumberRange(2, 20, "Please give a number from 2 to 20."),
+        ],
+    )
+    agenda = FieldList(FormField(AgendaStepForm), min_entries=MAX_AGENDA_STEPS, max_entries=MAX_AGENDA_STEPS)
+
+    def fill_agenda(self, steps: list[dict]) -> None:
+        """Show the given steps, then empty rows up to the maximum."""
+        while len(self.agenda.entries):
+            self.agenda.pop_entry()
+        for step in steps[:MAX_AGENDA_STEPS]:
+            self.agenda.append_entry(step)
+        while len(self.agenda.entries) < MAX_AGENDA_STEPS:
+            self.agenda.append_entry()
+
+    def details(self) -> dict:
+        """The form's values as the keyword arguments of create_group/update_group."""
+        return {
+            "name": self.name.data,
+            "description": self.description.data or "",
+            "crisis_resources": self.crisis_resources.data,
+            "agenda": [entry.data for entry in self.agenda.entries],
+            "min_aggregate_size": self.min_aggregate_size.data,
+        }
+
+
+class CoFacilitatorForm(FlaskForm):
+    email = EmailField(
+        "Co-facilitator's e-mail",
+        validators=[
+            InputRequired("Please enter their e-mail address."),
+            Length(max=254),
+            Email("That doesn't look like an e-mail address."),
+        ],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button that needs its CSRF token."""

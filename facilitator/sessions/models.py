@@ -1,0 +1,141 @@
+"""Live sessions of a group, the participants in them, and their open connections."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import utcnow
+from ..extensions import db
+from ..groups.models import Group
+
+# No 0/O, 1/I/L: a code read off a wall is typed right the first time.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+
+
+class SessionState(StrEnum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class ParticipantStatus(StrEnum):
+    WAITING = "waiting"  # in the waiting room, not yet admitted
+    PRESENT = "present"
+    LEFT = "left"
+    REMOVED = "removed"
+
+
+def new_join_token() -> str:
+    return secrets.token_urlsafe(24)  # 192 bits
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_join_code(typed: str) -> str:
+    """What a person typed, as stored: capitals, without the spaces and dashes people add."""
+    return "".join(ch for ch in typed.upper() if ch.isalnum())
+
+
+class LiveSession(db.Model):
+    """One meeting of a group: scheduled, then live, then ended."""
+
+    __tablename__ = "live_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    state: Mapped[str] = mapped_column(String(12), default=SessionState.SCHEDULED)
+    scheduled_for: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    join_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_join_token)
+    join_code: Mapped[str | None] = mapped_column(String(JOIN_CODE_LENGTH), unique=True)
+    waiting_room: Mapped[bool] = mapped_column(default=False)
+    locked: Mapped[bool] = mapped_column(default=False)
+    current_step: Mapped[int] = mapped_column(default=0)
+    # Key for the keyed hashes that stand in for a person in anonymous records; destroyed at the end.
+    anonymity_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("facilitator.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    group: Mapped[Group] = relationship()
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="live_session", order_by="Participant.joined_at"
+    )
+
+    @property
+    def is_live(self) -> bool:
+        return self.state == SessionState.LIVE
+
+    @property
+    def is_ended(self) -> bool:
+        return self.state == SessionState.ENDED
+
+    @property
+    def display_code(self) -> str | None:
+        return f"{self.join_code[:3]}-{self.join_code[3:]}" if self.join_code else None
+
+    def start(self, now: datetime) -> None:
+        self.state = SessionState.LIVE
+        self.started_at = now
+        self.anonymity_key = secrets.token_bytes(32)
+
+    def end(self, now: datetime) -> None:
+        """End the session: the join code is freed and the anonymity key destroyed."""
+        self.state = SessionState.ENDED
+        self.ended_at = now
+        self.join_code = None
+        self.anonymity_key = None
+
+    def step(self) -> dict | None:
+        agenda = self.group.agenda or []
+        return agenda[self.current_step] if 0 <= self.current_step < len(agenda) else None
+
+
+class Participant(db.Model):
+    """Someone in a session, known only by the name they chose. No account, no e-mail."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    live_session_id: Mapped[int] = mapped_column(
+        ForeignKey("live_session.id", ondelete="CASCADE"), index=True
+    )
+    display_name: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(10), default=ParticipantStatus.PRESENT)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    left_at: Mapped[datetime | None]
+
+    live_session: Mapped[LiveSession] = relationship(back_populates="participants")
+
+    @property
+    def is_removed(self) -> bool:
+        return self.status == ParticipantStatus.REMOVED
+
+    @property
+    def is_in_room(self) -> bool:
+        """Admitted and still here: takes part in rounds and receives what the room receives."""
+        return self.status == ParticipantStatus.PRESENT
+
+
+class SocketConnection(db.Model):
+    """An open Socket.IO connection, kept in the database so any worker can see presence or end it."""
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(20))
+    live_session_id: Mapped[int] = mapped_column(
+        ForeignKey("live_session.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    facilitator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("facilitator.id", ondelete="CASCADE"), index=True
+    )
+    connected_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,271 @@
+"""Sessions: scheduling, starting and ending them, joining and leaving, and the room's rules."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..accounts.models import Facilitator
+from ..audit.services import record_action
+from ..clock import utcnow
+from ..errors import Invalid, NotAllowed, NotFound
+from ..extensions import db
+from ..groups.models import Group
+from .models import (
+    LiveSession,
+    Participant,
+    ParticipantStatus,
+    SessionState,
+    new_join_code,
+    normalise_join_code,
+)
+
+DISPLAY_NAME_MAX = 40
+_NAME_WORDS = [
+    "Quiet",
+    "Gentle",
+    "Steady",
+    "Bright",
+    "Calm",
+    "Brave",
+    "Kind",
+    "Warm",
+    "Patient",
+    "Hopeful",
+    "Curious",
+    "Sunny",
+    "Easy",
+    "Soft",
+    "Bold",
+]
+_NAME_CREATURES = [
+    "Heron",
+    "Otter",
+    "Sparrow",
+    "Willow",
+    "Fox",
+    "Maple",
+    "Robin",
+    "Badger",
+    "Finch",
+    "Cedar",
+    "Dolphin",
+    "Wren",
+    "Fern",
+    "Owl",
+    "Hare",
+]
+
+ENDED_MESSAGE = "This session has ended. Thank you for being part of it."
+NOT_STARTED_MESSAGE = (
+    "This session hasn't started yet. Please keep this page and try again when the group begins."
+)
+LOCKED_MESSAGE = (
+    "The room is closed to new people right now. If you're meant to be here, please let the facilitator know."
+)
+REMOVED_MESSAGE = "The facilitator has closed this session to you. If that seems wrong, please speak to them."
+
+
+def suggest_display_name() -> str:
+    """A friendly made-up name, for people who would rather not use their own."""
+    return f"{secrets.choice(_NAME_WORDS)} {secrets.choice(_NAME_CREATURES)}"
+
+
+def sessions_of(group: Group) -> list[LiveSession]:
+    """The group's sessions: live first, then upcoming, then past ones, newest first."""
+    order = {SessionState.LIVE: 0, SessionState.SCHEDULED: 1, SessionState.ENDED: 2}
+    sessions = db.session.scalars(
+        select(LiveSession).where(LiveSession.group_id == group.id).order_by(LiveSession.created_at.desc())
+    )
+    return sorted(sessions, key=lambda live_session: order[live_session.state])
+
+
+def load_session_for(actor: Facilitator, live_session_id: int) -> LiveSession:
+    """The session, if the actor runs its group; everyone else is told it doesn't exist."""
+    live_session = db.session.get(LiveSession, live_session_id)
+    if live_session is None or not live_session.group.is_run_by(actor):
+        raise NotFound("We couldn't find that session.")
+    return live_session
+
+
+def _unused_join_code() -> str:
+    while True:
+        code = new_join_code()
+        if db.session.scalar(select(LiveSession.id).where(LiveSession.join_code == code)) is None:
+            return code
+
+
+def create_session(
+    actor: Facilitator,
+    group: Group,
+    *,
+    title: str,
+    waiting_room: bool,
+    scheduled_for: datetime | None = None,
+) -> LiveSession:
+    """Schedule a session, or start it now when no time is given."""
+    if not group.is_run_by(actor):
+        raise NotFound("We couldn't find that group.")
+    if group.is_archived:
+        raise NotAllowed("This group is archived. Restore it to run sessions again.")
+    now = utcnow()
+    if scheduled_for is not None and scheduled_for <= now:
+        raise Invalid("Please choose a time in the future, or start the session now.")
+    live_session = LiveSession(
+        group=group,
+        title=title.strip() or group.name,
+        waiting_room=waiting_room,
+        scheduled_for=scheduled_for,
+        join_code=_unused_join_code(),
+        created_by_id=actor.id,
+    )
+    db.session.add(live_session)
+    if scheduled_for is None:
+        live_session.start(now)
+    db.session.flush()
+    record_action(
+        actor,
+        "session.scheduled" if scheduled_for else "session.started",
+        live_session=live_session,
+    )
+    return live_session
+
+
+def start_session(actor: Facilitator, live_session: LiveSession) -> None:
+    """Open a scheduled session to the room."""
+    if live_session.state != SessionState.SCHEDULED:
+        raise Invalid("This session has already started." if live_session.is_live else ENDED_MESSAGE)
+    live_session.start(utcnow())
+    record_action(actor, "session.started", live_session=live_session)
+
+
+def end_session(actor: Facilitator | None, live_session: LiveSession) -> None:
+    """End the session for everyone. A None actor means Stepwise ended it itself."""
+    if live_session.is_ended:
+        raise Invalid("This session has already ended.")
+    live_session.end(utcnow())
+    record_action(actor, "session.ended", live_session=live_session)
+
+
+def find_session_by_token(join_token: str) -> LiveSession:
+    live_session = db.session.scalar(select(LiveSession).where(LiveSession.join_token == join_token))
+    if live_session is None:
+        raise NotFound("We couldn't find that session. Please check the link with your facilitator.")
+    return live_session
+
+
+def find_session_by_code(typed_code: str) -> LiveSession:
+    """The live or upcoming session with this code; ended sessions no longer have one."""
+    code = normalise_join_code(typed_code)
+    live_session = (
+        db.session.scalar(select(LiveSession).where(LiveSession.join_code == code)) if code else None
+    )
+    if live_session is None:
+        raise NotFound("We couldn't find a session with that code. Please check it and try again.")
+    return live_session
+
+
+def check_joinable(live_session: LiveSession) -> None:
+    """Say kindly why nobody can join this session now, if that's the case."""
+    if live_session.is_ended:
+        raise NotAllowed(ENDED_MESSAGE)
+    if live_session.state == SessionState.SCHEDULED:
+        raise NotAllowed(NOT_STARTED_MESSAGE)
+    if live_session.locked:
+        raise NotAllowed(LOCKED_MESSAGE)
+
+
+def clean_display_name(display_name: str) -> str:
+    name = " ".join(display_name.split())
+    if not name:
+        raise Invalid("Please choose a name to be known by. A made-up one is fine.")
+    if len(name) > DISPLAY_NAME_MAX:
+        raise Invalid(f"Please keep your name to {DISPLAY_NAME_MAX} characters or fewer.")
+    return name
+
+
+def join_session(live_session: LiveSession, display_name: str) -> Participant:
+    """Take a seat in the session under a chosen name (in the waiting room if it has one)."""
+    check_joinable(live_session)
+    participant = Participant(
+        live_session=live_session,
+        display_name=clean_display_name(display_name),
+        status=ParticipantStatus.WAITING if live_session.waiting_room else ParticipantStatus.PRESENT,
+    )
+    db.session.add(participant)
+    db.session.flush()
+    return participant
+
+
+def find_seat(live_session: LiveSession, participant_id: int | None) -> Participant | None:
+    """The participant behind a seat cookie, if it belongs to this session."""
+    if participant_id is None:
+        return None
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.live_session_id != live_session.id:
+        return None
+    return participant
+
+
+def present_participants(live_session: LiveSession) -> list[Participant]:
+    return [p for p in live_session.participants if p.is_in_room]
+
+
+def _participant_of(live_session: LiveSession, participant_id: int) -> Participant:
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.live_session_id != live_session.id:
+        raise NotFound("That person isn't in this session.")
+    return participant
+
+
+def admit_participant(actor: Facilitator, live_session: LiveSession, participant_id: int) -> Participant:
+    """Let someone in from the waiting room."""
+    participant = _participant_of(live_session, participant_id)
+    if participant.status != ParticipantStatus.WAITING:
+        raise Invalid(f"{participant.display_name} isn't waiting.")
+    participant.status = ParticipantStatus.PRESENT
+    record_action(actor, "participant.admitted", live_session=live_session, participant_id=participant.id)
+    return participant
+
+
+def admit_everyone(actor: Facilitator, live_session: LiveSession) -> list[Participant]:
+    """Let everyone in the waiting room in."""
+    waiting = [p for p in live_session.participants if p.status == ParticipantStatus.WAITING]
+    for participant in waiting:
+        participant.status = ParticipantStatus.PRESENT
+    record_action(actor, "participant.admitted_all", live_session=live_session, count=len(waiting))
+    return waiting
+
+
+def remove_participant(actor: Facilitator, live_session: LiveSession, participant_id: int) -> Participant:
+    """Take someone out of the session; their seat cannot be used again."""
+    participant = _participant_of(live_session, participant_id)
+    if participant.is_removed:
+        raise Invalid(f"{participant.display_name} has already been removed.")
+    participant.status = ParticipantStatus.REMOVED
+    participant.left_at = utcnow()
+    record_action(actor, "participant.removed", live_session=live_session, participant_id=participant.id)
+    return participant
+
+
+def set_locked(actor: Facilitator, live_session: LiveSession, locked: bool) -> None:
+    """Close the room to new joins, or open it again."""
+    live_session.locked = locked
+    record_action(actor, "session.locked" if locked else "session.unlocked", live_session=live_session)
+
+
+def move_to_step(actor: Facilitator, live_session: LiveSession, index: int) -> None:
+    """Go to a step of the group's agenda."""
+    if not 0 <= index < len(live_session.group.agenda):
+        raise Invalid("There's no such step in the agenda.")
+    live_session.current_step = index
+    record_action(actor, "session.step_changed", live_session=live_session, step=index)
+
+
+def leave_session(participant: Participant) -> None:
+    """A participant leaves; their answers stay, their seat is given up."""
+    if participant.status in (ParticipantStatus.PRESENT, ParticipantStatus.WAITING):
+        participant.status = ParticipantStatus.LEFT
+        participant.left_at = utcnow()

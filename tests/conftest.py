@@ -1,0 +1,411 @@
+"""Shared fixtures: an app on a throwaway SQLite file, signed-in clients, socket clients,
+a real server in a subprocess, PostgreSQL, and headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+from flask.ctx import RequestContext
+from flask.globals import _cv_app
+
+from config import TestConfig
+from facilitator import create_app
+from facilitator.accounts import services as account_services
+from facilitator.extensions import db, socketio
+from facilitator.groups import services as group_services
+from facilitator.groups.models import DEFAULT_AGENDA
+from facilitator.realtime import FACILITATOR_NS, PARTICIPANT_NS
+from facilitator.sessions import services as session_services
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "a long enough password"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+# --- the app and its database -----------------------------------------------------------------
+
+
+class IsolatedRequestContext(RequestContext):
+    """A request with its own `g`, as in production.
+
+    Tests keep one app context open so they can use the database directly; Flask reuses it for
+    requests made meanwhile, and without this every client would share `g` (and with it
+    Flask-Login's cached user and Flask-WTF's CSRF token).
+    """
+
+    def push(self) -> None:
+        super().push()
+        app_context = _cv_app.get()
+        self._outer_g = app_context.g
+        app_context.g = self.app.app_ctx_globals_class()
+
+    def pop(self, *args) -> None:
+        _cv_app.get().g = self._outer_g
+        super().pop(*args)
+
+
+@pytest.fixture
+def app(tmp_path):
+    config = TestConfig()
+    config.INSTANCE_DIR = tmp_path / "instance"
+    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'stepwise.db'}"
+    app = create_app(config)
+    app.request_context = lambda environ: IsolatedRequestContext(app, environ)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, *, form_url: str | None = None, **kwargs):
+    """Submit a form the way a browser does: fetch the page for its CSRF token, then post."""
+    page = client.get(form_url or url)
+    return client.post(url, data={"csrf_token": csrf_token(page.get_data(as_text=True)), **data}, **kwargs)
+
+
+# --- people and things ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_facilitator(app) -> Callable:
+    counter = iter(range(1, 1000))
+
+    def make(name: str = "", *, is_admin: bool = False, email: str = ""):
+        number = next(counter)
+        facilitator = account_services.create_facilitator(
+            email or f"facilitator{number}@example.org",
+            name or f"Facilitator {number}",
+            PASSWORD,
+            is_admin=is_admin,
+        )
+        db.session.commit()
+        return facilitator
+
+    return make
+
+
+@pytest.fixture
+def facilitator(make_facilitator):
+    return make_facilitator("Dana Rivers", is_admin=True, email="dana@example.org")
+
+
+def login(client, facilitator) -> None:
+    response = post_form(client, "/login", {"email": facilitator.email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+@pytest.fixture
+def facilitator_client(app, facilitator):
+    client = app.test_client()
+    login(client, facilitator)
+    return client
+
+
+@pytest.fixture
+def make_group(app) -> Callable:
+    def make(lead, name: str = "Tuesday Recovery Circle", **overrides):
+        details = {
+            "name": name,
+            "description": "",
+            "crisis_resources": app.config["DEFAULT_CRISIS_RESOURCES"],
+            "agenda": DEFAULT_AGENDA,
+            "min_aggregate_size": 3,
+            **overrides,
+        }
+        group = group_services.create_group(lead, **details)
+        db.session.commit()
+        return group
+
+    return make
+
+
+@pytest.fixture
+def group(make_group, facilitator):
+    return make_group(facilitator)
+
+
+@pytest.fixture
+def live_session(group, facilitator):
+    live_session = session_services.create_session(facilitator, group, title="Week 12", waiting_room=False)
+    db.session.commit()
+    return live_session
+
+
+@dataclass
+class Phone:
+    """A participant's phone: its own cookie jar, and a socket once connected."""
+
+    client: object
+    participant_id: int
+    join_token: str
+    socket: object = None
+    received: list = field(default_factory=list)
+
+    def events(self, name: str) -> list:
+        """Every `name` event received so far (keeps the others for later calls)."""
+        self.received.extend(self.socket.get_received(PARTICIPANT_NS))
+        return [message["args"][0] for message in self.received if message["name"] == name]
+
+
+@pytest.fixture
+def join(app) -> Callable:
+    """Join a session through the join page, as a phone would, and optionally connect its socket."""
+
+    def do_join(live_session, name: str = "Quiet Heron", *, connect: bool = True) -> Phone:
+        client = app.test_client()
+        url = f"/j/{live_session.join_token}"
+        response = post_form(client, url, {"display_name": name})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        participant = db.session.scalars(
+            db.select(session_services.Participant).order_by(session_services.Participant.id.desc())
+        ).first()
+        phone = Phone(client, participant.id, live_session.join_token)
+        if connect:
+            phone.socket = participant_socket(app, phone)
+        return phone
+
+    return do_join
+
+
+def participant_socket(app, phone: Phone):
+    return socketio.test_client(
+        app, namespace=PARTICIPANT_NS, auth={"join_token": phone.join_token}, flask_test_client=phone.client
+    )
+
+
+def facilitator_socket(app, client, live_session):
+    return socketio.test_client(
+        app, namespace=FACILITATOR_NS, auth={"live_session_id": live_session.id}, flask_test_client=client
+    )
+
+
+def received(socket_client, namespace: str, name: str) -> list:
+    return [m["args"][0] for m in socket_client.get_received(namespace) if m["name"] == name]
+
+
+@pytest.fixture
+def console(app, facilitator_client, live_session):
+    """The facilitator's console socket, with the initial state already read."""
+    sock = facilitator_socket(app, facilitator_client, live_session)
+    assert sock.is_connected(FACILITATOR_NS)
+    sock.get_received(FACILITATOR_NS)
+    return sock
+
+
+# --- a real server ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """Stepwise served by `python wsgi.py` (eventlet) in a subprocess, on its own database."""
+
+    instance_dir: Path
+    database_url: str
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+    extra_env: dict = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict:
+        return {
+            **os.environ,
+            "STEPWISE_INSTANCE_DIR": str(self.instance_dir),
+            "DATABASE_URL": self.database_url,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "SECRET_KEY": "live-test-secret",
+            "PYTHONWARNINGS": "ignore",
+            **self.extra_env,
+        }
+
+    def flask(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+            cwd=ROOT,
+            env=self.env(),
+            input=stdin,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+
+    def start(self) -> None:
+        log = open(self.instance_dir / "server.log", "a")  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen(
+            [sys.executable, "wsgi.py"], cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start:\n" + self.log())
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def log(self) -> str:
+        return (self.instance_dir / "server.log").read_text()
+
+
+@pytest.fixture
+def live_server(tmp_path) -> Iterator[LiveServer]:
+    instance = tmp_path / "live-instance"
+    instance.mkdir()
+    server = LiveServer(instance, f"sqlite:///{instance / 'stepwise.db'}")
+    server.flask("db", "upgrade")
+    server.start()
+    yield server
+    server.stop()
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+
+def _initdb() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1] if found else None
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory) -> Iterator[str]:
+    """A throwaway PostgreSQL server on a free port (run as the postgres user when we are root)."""
+    initdb = _initdb()
+    if initdb is None:
+        if IN_CI:
+            pytest.fail("PostgreSQL is not installed; `make test` installs it.")
+        pytest.skip("PostgreSQL is not installed")
+    data_dir = tmp_path_factory.mktemp("pg") / "data"
+    run_as: list[str] = []
+    if os.geteuid() == 0:
+        run_as = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(data_dir.parent, "postgres")
+    port = free_port()
+    subprocess.run(
+        [*run_as, str(initdb), "-D", str(data_dir), "-A", "trust", "-U", "postgres"],
+        check=True,
+        capture_output=True,
+    )
+    pg_ctl = initdb.parent / "pg_ctl"
+    options = f"-p {port} -k {data_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        [
+            *run_as,
+            str(pg_ctl),
+            "-D",
+            str(data_dir),
+            "-o",
+            options,
+            "-l",
+            str(data_dir / "log"),
+            "-w",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*run_as, str(pg_ctl), "-D", str(data_dir), "-m", "immediate", "stop"], capture_output=True
+        )
+
+
+# --- headless Chromium ------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+LAPTOP = {"viewport": {"width": 1440, "height": 900}}
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if IN_CI:
+            pytest.fail("Chromium is missing; `make test` installs Debian's chromium.")
+        pytest.skip("Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Open browser contexts (separate cookie jars) that are closed after the test."""
+    contexts = []
+
+    def make(device: dict | None = None):
+        context = browser.new_context(**(device or LAPTOP))
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,142 @@
+from datetime import timedelta
+
+import pytest
+
+from facilitator.clock import utcnow
+from facilitator.extensions import db
+from facilitator.sessions import services
+from facilitator.sessions.models import LiveSession, Participant
+
+from ..conftest import login, post_form
+
+
+def test_start_a_session_from_the_group_page(facilitator_client, group):
+    response = post_form(
+        facilitator_client,
+        f"/groups/{group.id}/sessions",
+        {"title": "Week 1"},
+        form_url=f"/groups/{group.id}",
+    )
+    live_session = db.session.scalars(db.select(LiveSession)).one()
+    assert response.headers["Location"] == f"/sessions/{live_session.id}"
+    console = facilitator_client.get(f"/sessions/{live_session.id}").get_data(as_text=True)
+    assert live_session.display_code in console
+    assert f"/j/{live_session.join_token}" in console
+
+
+def test_schedule_a_session_in_local_time(facilitator_client, group):
+    when = (utcnow() + timedelta(days=1)).replace(second=0, microsecond=0)
+    local = when - timedelta(minutes=120)  # a facilitator two hours ahead of... behind UTC
+    post_form(
+        facilitator_client,
+        f"/groups/{group.id}/sessions",
+        {"title": "Later", "scheduled_for": local.strftime("%Y-%m-%dT%H:%M"), "utc_offset_minutes": "120"},
+        form_url=f"/groups/{group.id}",
+    )
+    live_session = db.session.scalars(db.select(LiveSession)).one()
+    assert live_session.state == "scheduled"
+    assert live_session.scheduled_for == when
+
+
+def test_join_page_offers_a_friendly_name_and_crisis_resources(client, live_session):
+    html = client.get(f"/j/{live_session.join_token}").get_data(as_text=True)
+    assert 'name="display_name"' in html
+    assert "Stepwise is not an emergency service" in html
+    assert "988" in html
+    assert "e-mail" in html  # says plainly that none is asked
+
+
+def test_joining_sets_a_seat_cookie_and_the_same_phone_comes_back(join, live_session):
+    phone = join(live_session, "Brave Otter", connect=False)
+    cookie = phone.client.get_cookie(f"stepwise_seat_{live_session.id}")
+    assert cookie.http_only
+    assert cookie.same_site == "Lax"
+    # Reopening the link goes straight back to the same seat, without a second participant.
+    response = phone.client.get(f"/j/{live_session.join_token}")
+    assert response.headers["Location"] == f"/j/{live_session.join_token}/room"
+    room = phone.client.get(f"/j/{live_session.join_token}/room").get_data(as_text=True)
+    assert "Brave Otter" in room
+    assert db.session.scalar(db.select(db.func.count(Participant.id))) == 1
+
+
+def test_a_forged_seat_cookie_is_ignored(client, join, live_session):
+    join(live_session, "Real Person", connect=False)
+    client.set_cookie(f"stepwise_seat_{live_session.id}", "forged.value.here")
+    assert (
+        client.get(f"/j/{live_session.join_token}/room").headers["Location"]
+        == f"/j/{live_session.join_token}"
+    )
+
+
+def test_facilitator_sees_who_joined(facilitator_client, join, live_session):
+    join(live_session, "Gentle Fern", connect=False)
+    html = facilitator_client.get(f"/sessions/{live_session.id}").get_data(as_text=True)
+    assert "Gentle Fern" in html
+
+
+def test_code_typed_on_the_start_page_leads_to_the_session(client, live_session):
+    response = post_form(client, "/join", {"code": live_session.display_code.lower()}, form_url="/")
+    assert response.headers["Location"] == f"/j/{live_session.join_token}"
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [("", "Please type the code"), ("ZZZZZZ", "couldn&#39;t find a session"), ("X" * 13, "longer than ours")],
+)
+def test_bad_codes_get_a_kind_message(client, live_session, code, message):
+    response = post_form(client, "/join", {"code": code}, form_url="/")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"), [("", "Please choose a name"), ("x" * 41, "40 characters or fewer")]
+)
+def test_join_form_explains_bad_names(client, live_session, name, message):
+    response = post_form(client, f"/j/{live_session.join_token}", {"display_name": name})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Participant.id))) == 0
+
+
+def test_participant_names_are_escaped(facilitator_client, join, live_session):
+    join(live_session, "<img src=x onerror=alert(1)>", connect=False)
+    html = facilitator_client.get(f"/sessions/{live_session.id}").get_data(as_text=True)
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_ended_session_refuses_joins_kindly(client, live_session, facilitator):
+    services.end_session(facilitator, live_session)
+    db.session.commit()
+    response = client.get(f"/j/{live_session.join_token}")
+    assert response.status_code == 403
+    assert "This session has ended. Thank you for being part of it." in response.get_data(as_text=True)
+
+
+def test_unknown_join_link_gets_a_kind_404(client, facilitator):
+    response = client.get("/j/not-a-real-token")
+    assert response.status_code == 404
+    assert "check the link" in response.get_data(as_text=True)
+
+
+def test_end_session_over_http(facilitator_client, live_session):
+    post_form(
+        facilitator_client, f"/sessions/{live_session.id}/end", {}, form_url=f"/sessions/{live_session.id}"
+    )
+    assert live_session.is_ended
+
+
+def test_shared_screen_and_qr_code(facilitator_client, live_session):
+    html = facilitator_client.get(f"/sessions/{live_session.id}/screen").get_data(as_text=True)
+    assert live_session.display_code in html
+    qr = facilitator_client.get(f"/sessions/{live_session.id}/qr.svg")
+    assert qr.mimetype == "image/svg+xml"
+    assert qr.get_data(as_text=True).lstrip().startswith(("<?xml", "<svg"))
+
+
+def test_sessions_of_other_groups_are_not_found(app, live_session, make_facilitator):
+    client = app.test_client()
+    login(client, make_facilitator("Other"))
+    for path in ("", "/screen", "/qr.svg"):
+        assert client.get(f"/sessions/{live_session.id}{path}").status_code == 404

@@ -1,0 +1,26 @@
+"""Entry point. `python wsgi.py` serves Stepwise; `flask --app wsgi <command>` runs its commands.
+
+The async server is a setting (SOCKETIO_ASYNC_MODE: eventlet by default, gevent or threading),
+so the green-thread patching happens here, before anything else is imported, and nowhere else.
+"""
+
+import os
+
+if __name__ == "__main__":
+    _async_mode = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    if _async_mode == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+    elif _async_mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+
+from facilitator import create_app
+from facilitator.extensions import socketio
+
+app = create_app()
+
+if __name__ == "__main__":
+    socketio.run(app, host=app.config["HOST"], port=app.config["PORT"], log_output=True)
