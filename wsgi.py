@@ -19,8 +19,12 @@ if __name__ == "__main__":
 
 from facilitator import create_app
 from facilitator.extensions import socketio
+from facilitator.sessions.realtime import forget_all_connections
 
 app = create_app()
 
 if __name__ == "__main__":
+    if not app.config["SOCKETIO_MESSAGE_QUEUE"]:
+        with app.app_context():
+            forget_all_connections()
     socketio.run(app, host=app.config["HOST"], port=app.config["PORT"], log_output=True)

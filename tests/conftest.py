@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -170,8 +171,8 @@ class Phone:
     received: list = field(default_factory=list)
 
     def events(self, name: str) -> list:
-        """Every `name` event received so far (keeps the others for later calls)."""
-        self.received.extend(self.socket.get_received(PARTICIPANT_NS))
+        """Every `name` event received so far, even the last ones before a disconnect."""
+        self.received.extend(drain(self.socket, PARTICIPANT_NS))
         return [message["args"][0] for message in self.received if message["name"] == name]
 
 
@@ -207,8 +208,18 @@ def facilitator_socket(app, client, live_session):
     )
 
 
+def drain(socket_client, namespace: str) -> list[dict]:
+    """Messages received on a namespace since the last call, also after the server disconnected us
+    (the test client's get_received refuses then, so its queue is read directly)."""
+    if socket_client.is_connected(namespace):
+        return socket_client.get_received(namespace)
+    messages = [m for m in socket_client.queue if m["namespace"] == namespace]
+    socket_client.queue = [m for m in socket_client.queue if m["namespace"] != namespace]
+    return messages
+
+
 def received(socket_client, namespace: str, name: str) -> list:
-    return [m["args"][0] for m in socket_client.get_received(namespace) if m["name"] == name]
+    return [m["args"][0] for m in drain(socket_client, namespace) if m["name"] == name]
 
 
 @pytest.fixture
@@ -409,3 +420,71 @@ def new_context(browser):
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+# --- driving a live server over HTTP ----------------------------------------------------------
+
+
+class WebClient:
+    """A requests session that fills in CSRF tokens, like a browser submitting forms."""
+
+    def __init__(self, server: LiveServer) -> None:
+        self.server = server
+        self.http = requests.Session()
+
+    def get(self, path: str) -> requests.Response:
+        return self.http.get(self.server.url + path, timeout=10)
+
+    def submit(self, path: str, data: dict, *, form_path: str | None = None) -> requests.Response:
+        token = csrf_token(self.get(form_path or path).text)
+        return self.http.post(self.server.url + path, data={"csrf_token": token, **data}, timeout=10)
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.http.cookies.items())
+
+
+@dataclass
+class LiveRoom:
+    """A live session on a live server, and the signed-in facilitator who runs it."""
+
+    facilitator: WebClient
+    live_session_id: int
+    join_token: str
+    join_code: str
+
+
+def open_live_room(server: LiveServer) -> LiveRoom:
+    """Set up a facilitator, a group and a live session on a running server."""
+    server.flask(
+        "create-facilitator",
+        "--email",
+        "lead@example.org",
+        "--name",
+        "Lee",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    facilitator = WebClient(server)
+    facilitator.submit("/login", {"email": "lead@example.org", "password": PASSWORD})
+    form = {
+        "name": "Evening Group",
+        "crisis_resources": "Call 988",
+        "min_aggregate_size": "3",
+        "agenda-0-kind": "checkin",
+        "agenda-0-title": "Check-in",
+        "agenda-1-kind": "checkout",
+        "agenda-1-title": "Check-out",
+    }
+    group_page = facilitator.submit("/groups/new", form)
+    group_path = urlsplit(group_page.url).path
+    console = facilitator.submit(f"{group_path}/sessions", {"title": "Week 3"}, form_path=group_path)
+    live_session_id = int(console.url.rstrip("/").rsplit("/", 1)[1])
+    join_token = re.search(r"/j/([A-Za-z0-9_-]{20,})", console.text).group(1)
+    join_code = re.search(r'class="join-code">Code <strong>([A-Z0-9-]+)<', console.text).group(1)
+    return LiveRoom(facilitator, live_session_id, join_token, join_code)
+
+
+def join_live(server: LiveServer, room: LiveRoom, name: str) -> WebClient:
+    phone = WebClient(server)
+    phone.submit(f"/j/{room.join_token}", {"display_name": name})
+    return phone

@@ -113,7 +113,7 @@ def record_answer(
     round_id: int,
     *,
     client_id: str,
-    passed: bool,
+    passed: bool = False,
     mood: int | None = None,
     feelings: list[str] | None = None,
     note: str | None = None,
@@ -214,11 +214,10 @@ def console_summary(live_session: LiveSession, checkin_round: CheckInRound) -> d
     names = {}
     if not checkin_round.anonymous:
         ids = {answer.participant_id for answer in answers}
-        names = dict(
-            db.session.execute(
-                select(Participant.id, Participant.display_name).where(Participant.id.in_(ids))
-            )
+        rows = db.session.execute(
+            select(Participant.id, Participant.display_name).where(Participant.id.in_(ids))
         )
+        names = {participant_id: name for participant_id, name in rows}
     return {
         **summary,
         "too_few": False,

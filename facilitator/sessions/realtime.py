@@ -62,6 +62,12 @@ def forget_connection(sid: str) -> SocketConnection | None:
     return connection
 
 
+def forget_all_connections() -> None:
+    """At the start of a single-process server no connection can be open yet: clear what a crash left."""
+    db.session.execute(delete(SocketConnection))
+    db.session.commit()
+
+
 def is_online(participant_id: int) -> bool:
     return (
         db.session.scalar(

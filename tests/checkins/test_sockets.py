@@ -1,0 +1,207 @@
+"""Check-in rounds over Socket.IO: who receives what, acks, bad payloads and permissions."""
+
+import pytest
+
+from facilitator.checkins.models import CheckInAnswer
+from facilitator.extensions import db
+from facilitator.realtime import FACILITATOR_NS, PARTICIPANT_NS
+from facilitator.sessions import services as session_services
+
+from ..conftest import facilitator_socket, received
+
+
+def emit(sock, namespace, event, payload):
+    return sock.emit(event, payload, namespace=namespace, callback=True)
+
+
+def open_round(console, **options):
+    ack = emit(console, FACILITATOR_NS, "open_round", {"kind": "checkin", **options})
+    assert ack["ok"], ack
+    return ack["round_id"]
+
+
+def submit(phone, round_id, client_id="phone-answer-1", **content):
+    return emit(
+        phone.socket,
+        PARTICIPANT_NS,
+        "submit_checkin",
+        {"round_id": round_id, "client_id": client_id, **content},
+    )
+
+
+def test_a_whole_round(console, live_session, join):
+    phones = [join(live_session, name) for name in ("Ana", "Bo", "Cy", "Di")]
+    round_id = open_round(console, prompt="How are you arriving?")
+    for phone in phones:
+        assert phone.events("round_opened")[-1]["round"]["prompt"] == "How are you arriving?"
+
+    assert submit(phones[0], round_id, mood=7, feelings=["hopeful"], note="Good week") == {
+        "ok": True,
+        "client_id": "phone-answer-1",
+    }
+    assert submit(phones[1], round_id, mood=3, feelings=["tired", "hopeful"])["ok"]
+    assert submit(phones[2], round_id, passed=True)["ok"]
+    assert submit(phones[3], round_id, mood=8)["ok"]
+    live = received(console, FACILITATOR_NS, "round_updated")[-1]
+    assert (live["answered"], live["passed"], live["waiting"]) == (3, 1, 0)
+    assert live["mood"]["average"] == 6.0
+    assert live["feelings"][0] == ["hopeful", 2]
+    assert {r["name"] for r in live["responses"]} == {"Ana", "Bo", "Cy", "Di"}
+    # Other participants never receive anyone's answer while the round runs.
+    for phone in phones:
+        assert phone.events("round_updated") == []
+
+    assert emit(console, FACILITATOR_NS, "close_round", {"round_id": round_id}) == {"ok": True}
+    assert phones[0].events("round_closed")[-1]["round"]["open"] is False
+    assert emit(console, FACILITATOR_NS, "reveal_round", {"round_id": round_id}) == {"ok": True}
+    reveal = phones[1].events("round_revealed")[-1]["reveal"]
+    assert reveal["mood"]["distribution"][2] == 1
+    assert "Ana" not in str(reveal) and "Good week" not in str(reveal)
+
+
+def test_answer_is_committed_before_the_ack(app, console, live_session, join):
+    phone = join(live_session)
+    round_id = open_round(console)
+    assert submit(phone, round_id, mood=5)["ok"]
+    # A fresh database session (another worker, say) already sees it.
+    with db.engine.connect() as connection:
+        assert connection.execute(db.select(CheckInAnswer.mood)).scalar_one() == 5
+
+
+def test_a_resend_after_a_lost_ack_is_one_answer(console, live_session, join):
+    phone = join(live_session)
+    round_id = open_round(console)
+    for _ in range(3):
+        assert submit(phone, round_id, client_id="same-client-id", mood=6)["ok"]
+    assert db.session.scalar(db.select(db.func.count(CheckInAnswer.id))) == 1
+
+
+def test_reconnecting_phone_gets_its_answer_and_the_open_round(app, console, live_session, join):
+    phone = join(live_session)
+    round_id = open_round(console)
+    submit(phone, round_id, mood=8, feelings=["calm"], note="ok", note_shared=True)
+    phone.socket.disconnect(PARTICIPANT_NS)
+    phone.socket.connect(namespace=PARTICIPANT_NS, auth={"join_token": live_session.join_token})
+    state = phone.events("session_state")[-1]
+    assert state["round"]["open"] is True
+    assert state["round"]["your_answer"]["mood"] == 8
+    assert state["round"]["your_answer"]["note_shared"] is True
+
+
+def test_anonymous_round_console_waits_for_enough_answers(console, live_session, join):
+    phones = [join(live_session, name) for name in ("Ana", "Bo", "Cy")]
+    round_id = open_round(console, anonymous=True)
+    submit(phones[0], round_id, mood=2, note="a hard one")
+    live = received(console, FACILITATOR_NS, "round_updated")[-1]
+    assert live["too_few"] is True
+    assert "a hard one" not in str(live)
+    submit(phones[1], round_id, mood=5)
+    submit(phones[2], round_id, mood=6)
+    live = received(console, FACILITATOR_NS, "round_updated")[-1]
+    assert live["too_few"] is False
+    assert {r["name"] for r in live["responses"]} == {None}
+
+
+def test_revealing_too_few_answers_shows_only_that(console, live_session, join):
+    phones = [join(live_session, name) for name in ("Ana", "Bo")]
+    round_id = open_round(console)
+    submit(phones[0], round_id, mood=2)
+    emit(console, FACILITATOR_NS, "reveal_round", {"round_id": round_id})
+    assert phones[1].events("round_revealed")[-1]["reveal"] == {
+        "round_id": round_id,
+        "answered": 1,
+        "too_few": True,
+    }
+
+
+BAD_ANSWERS = [
+    ({"round_id": "1", "client_id": "phone-answer-1", "mood": 5}, "round id doesn't look right"),
+    ({"client_id": "phone-answer-1", "mood": 5}, "round id is missing"),
+    ({"round_id": 1, "mood": 5}, "client id is missing"),
+    ({"round_id": 1, "client_id": "short", "mood": 5}, "client id"),
+    ({"round_id": 1, "client_id": "has spaces in it!", "mood": 5}, "client id"),
+    ({"round_id": 1, "client_id": "phone-answer-1", "mood": 0}, "mood must be at least 1"),
+    ({"round_id": 1, "client_id": "phone-answer-1", "mood": 11}, "mood must be at most 10"),
+    ({"round_id": 1, "client_id": "phone-answer-1", "mood": 5.5}, "mood doesn't look right"),
+    ({"round_id": 1, "client_id": "phone-answer-1", "mood": True}, "mood doesn't look right"),
+    ({"round_id": 1, "client_id": "phone-answer-1", "feelings": "sad"}, "feelings doesn't look right"),
+    ({"round_id": 1, "client_id": "phone-answer-1", "feelings": ["a", "b", "c", "d"]}, "3 at most"),
+    ({"round_id": 1, "client_id": "phone-answer-1", "feelings": ["happy-ish"]}, "pick from the list"),
+    ({"round_id": 1, "client_id": "phone-answer-1", "note": "x" * 501}, "500 characters at most"),
+    ({"round_id": 1, "client_id": "phone-answer-1", "note": {"html": 1}}, "note doesn't look right"),
+    (
+        {"round_id": 1, "client_id": "phone-answer-1", "mood": 5, "name": "someone else"},
+        "isn't something we expected",
+    ),
+    ({"round_id": 1, "client_id": "phone-answer-1", "passed": True, "mood": 4}, "just the pass"),
+    ({"round_id": 1, "client_id": "phone-answer-1"}, "press Pass"),
+    ({"round_id": 999, "client_id": "phone-answer-1", "mood": 4}, "couldn't find that round"),
+    (["not", "an", "object"], "doesn't look right"),
+]
+
+
+@pytest.mark.parametrize(("payload", "message"), BAD_ANSWERS)
+def test_bad_answers_get_a_kind_error_and_write_nothing(console, live_session, join, payload, message):
+    phone = join(live_session)
+    open_round(console)
+    ack = emit(phone.socket, PARTICIPANT_NS, "submit_checkin", payload)
+    assert ack["ok"] is False
+    assert message in ack["error"]
+    assert db.session.scalar(db.select(db.func.count(CheckInAnswer.id))) == 0
+    assert submit(phone, 1, mood=5)["ok"]  # the connection still works
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"kind": "poll"}, "kind must be one of"),
+        ({"kind": "checkin", "prompt": "p" * 201}, "200 characters at most"),
+        ({"kind": "checkin", "anonymous": "yes"}, "anonymous doesn't look right"),
+        ({}, "kind is missing"),
+    ],
+)
+def test_bad_round_options_are_refused(console, payload, message):
+    ack = emit(console, FACILITATOR_NS, "open_round", payload)
+    assert ack["ok"] is False
+    assert message in ack["error"]
+
+
+def test_participants_cannot_run_rounds(console, live_session, join):
+    phone = join(live_session)
+    phone.socket.emit("open_round", {"kind": "checkin"}, namespace=PARTICIPANT_NS)
+    round_id = open_round(console)
+    phone.socket.emit("close_round", {"round_id": round_id}, namespace=PARTICIPANT_NS)
+    phone.socket.emit("reveal_round", {"round_id": round_id}, namespace=PARTICIPANT_NS)
+    assert received(console, FACILITATOR_NS, "round_updated")[-1]["open"] is True
+
+
+def test_no_answering_in_another_session(
+    app, facilitator, facilitator_client, group, live_session, console, join
+):
+    other = session_services.create_session(facilitator, group, title="Other", waiting_room=False)
+    db.session.commit()
+    other_console = facilitator_socket(app, facilitator_client, other)
+    other_round = open_round(other_console)
+    phone = join(live_session)
+    ack = submit(phone, other_round, mood=5)
+    assert ack == {"ok": False, "error": "We couldn't find that round."}
+
+
+def test_waiting_room_participants_cannot_answer(console, live_session, join):
+    live_session.waiting_room = True
+    db.session.commit()
+    phone = join(live_session)
+    round_id = open_round(console)
+    assert phone.events("round_opened") == []
+    ack = submit(phone, round_id, mood=5)
+    assert ack["ok"] is False
+    assert "once the facilitator lets you in" in ack["error"]
+
+
+def test_notes_are_delivered_as_text(console, live_session, join):
+    phone = join(live_session)
+    round_id = open_round(console)
+    submit(phone, round_id, note="<script>alert('x')</script>")
+    live = received(console, FACILITATOR_NS, "round_updated")[-1]
+    # Stored and sent as plain text; the console renders it with textContent (see browser tests).
+    assert live["responses"][0]["note"] == "<script>alert('x')</script>"
