@@ -70,6 +70,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     # Participants' seat cookie: how long a phone keeps its place in a session.
     SEAT_COOKIE_MAX_AGE = int(os.environ.get("SEAT_COOKIE_MAX_AGE", str(12 * 3600)))
+    # The risk-language phrase list (docs/safety.md); empty means the one shipped with Stepwise.
+    RISK_PHRASES_FILE = os.environ.get("RISK_PHRASES_FILE", "")
     # Shown to participants; each group starts with these and may edit them.
     DEFAULT_CRISIS_RESOURCES = os.environ.get("DEFAULT_CRISIS_RESOURCES", DEFAULT_CRISIS_RESOURCES)
     INVITE_VALID_DAYS = int(os.environ.get("INVITE_VALID_DAYS", "7"))

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from config import Config
 
 from .extensions import csrf, db, limiter, login_manager, migrate, socketio
+from .support.screening import load_phrase_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,6 +29,8 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+    # A broken custom phrase list should stop the start, not a participant's first message.
+    load_phrase_list(app.config["RISK_PHRASES_FILE"] or None)
 
     _load_socket_handlers()
     _init_extensions(app)

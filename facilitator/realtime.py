@@ -39,6 +39,11 @@ def facilitators_room(live_session_id: int) -> str:
     return f"session-{live_session_id}-facilitators"
 
 
+def screen_room(live_session_id: int) -> str:
+    """The projected shared screen: only what the whole room may see."""
+    return f"session-{live_session_id}-screen"
+
+
 def participants_room(live_session_id: int) -> str:
     """Admitted participants of a session (not those in the waiting room)."""
     return f"session-{live_session_id}-participants"
@@ -145,6 +150,8 @@ def on_event(
             except ValidationError as exc:
                 return error(describe_invalid(exc))
             try:
+                if session.get("screen"):
+                    return error("The shared screen only shows the room; please use the console.")
                 caller = _load_caller(namespace)
                 if caller is None:
                     return error("We couldn't tell who you are any more. Please reload the page.")

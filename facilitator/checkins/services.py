@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
@@ -14,6 +15,8 @@ from ..clock import isoformat, utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..sessions.models import LiveSession, Participant, ParticipantStatus
+from ..support.models import SafetyFlag
+from ..support.safety import screen_participant_text
 from .feelings import FEELING_WORDS, MAX_FEELINGS, MOOD_MAX, MOOD_MIN, NOTE_MAX_LENGTH
 from .models import CheckInAnswer, CheckInRound, RoundKind
 
@@ -107,6 +110,12 @@ def _clean_answer(
     return mood, words, note
 
 
+class RecordedAnswer(NamedTuple):
+    answer: CheckInAnswer
+    changed: bool  # False for a resend of the answer already stored
+    flag: SafetyFlag | None  # set when the note matched the risk phrase list and was held back
+
+
 def record_answer(
     participant: Participant,
     live_session: LiveSession,
@@ -118,11 +127,12 @@ def record_answer(
     feelings: list[str] | None = None,
     note: str | None = None,
     note_shared: bool = False,
-) -> tuple[CheckInAnswer, bool]:
-    """Record (or change) a participant's answer. Returns the answer and whether anything changed.
+) -> RecordedAnswer:
+    """Record (or change) a participant's answer.
 
     A resend carrying the client id of the stored answer changes nothing, so a phone that lost
-    its acknowledgement can safely send again.
+    its acknowledgement can safely send again. A note with risk language is never shared with
+    the group, and raises a safety flag for the facilitators.
     """
     checkin_round = load_round(live_session, round_id)
     key = _respondent_key(live_session, checkin_round, participant)
@@ -130,10 +140,14 @@ def record_answer(
         select(CheckInAnswer).where(CheckInAnswer.round_id == round_id, CheckInAnswer.respondent_key == key)
     )
     if answer is not None and answer.client_id == client_id:
-        return answer, False
+        return RecordedAnswer(answer, changed=False, flag=None)
     if not checkin_round.is_open:
         raise Invalid("This round has closed, so answers can't change now. Thank you for taking part.")
     mood, words, note = _clean_answer(passed, mood, feelings or [], note)
+    flag = None
+    if note is not None and (answer is None or answer.note != note):
+        author = None if checkin_round.anonymous else participant
+        flag = screen_participant_text(live_session, note, "checkin_note", author)
     if answer is None:
         answer = CheckInAnswer(round_id=round_id, respondent_key=key)
         db.session.add(answer)
@@ -144,10 +158,10 @@ def record_answer(
     answer.mood = mood
     answer.feelings = words
     answer.note = note
-    answer.note_shared = bool(note and note_shared)
+    answer.note_shared = bool(note and note_shared and flag is None)
     answer.answered_at = to_minute(now) if checkin_round.anonymous else now
     db.session.flush()
-    return answer, True
+    return RecordedAnswer(answer, changed=True, flag=flag)
 
 
 # --- what screens see -------------------------------------------------------------------------

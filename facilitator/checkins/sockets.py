@@ -10,6 +10,7 @@ from ..extensions import db
 from ..realtime import FACILITATOR_NS, PARTICIPANT_NS, Caller, Payload, ok, on_event
 from ..sessions.models import LiveSession, Participant
 from ..sessions.realtime import announce_to_facilitators, announce_to_room, state_part
+from ..support.safety import announce_safety_flag
 from . import services
 from .feelings import MAX_FEELINGS, MOOD_MAX, MOOD_MIN, NOTE_MAX_LENGTH
 
@@ -45,7 +46,8 @@ def checkin_state(live_session: LiveSession, viewer: str, participant: Participa
     if viewer == "facilitator":
         return {"round": services.console_summary(live_session, checkin_round)}
     entry = services.round_entry(checkin_round)
-    entry["your_answer"] = services.own_answer(live_session, checkin_round, participant)
+    if participant is not None:
+        entry["your_answer"] = services.own_answer(live_session, checkin_round, participant)
     if checkin_round.revealed_at is not None:
         entry["reveal"] = services.group_aggregate(live_session, checkin_round)
     return {"round": entry}
@@ -99,7 +101,7 @@ def reveal_round(caller: Caller, payload: RoundRef) -> dict:
 @on_event("submit_checkin", PARTICIPANT_NS, AnswerPayload)
 def submit_checkin(caller: Caller, payload: AnswerPayload) -> dict:
     """Participant answers or passes; committed before the ack, then the console gets `round_updated`."""
-    answer, changed = services.record_answer(
+    recorded = services.record_answer(
         caller.participant,
         caller.live_session,
         payload.round_id,
@@ -111,8 +113,10 @@ def submit_checkin(caller: Caller, payload: AnswerPayload) -> dict:
         note_shared=payload.note_shared,
     )
     db.session.commit()
-    if changed:
+    if recorded.flag is not None:
+        announce_safety_flag(recorded.flag)
+    if recorded.changed:
         announce_round_summary(
             caller.live_session, services.load_round(caller.live_session, payload.round_id)
         )
-    return ok(client_id=answer.client_id)
+    return ok(client_id=recorded.answer.client_id, held=recorded.flag is not None)

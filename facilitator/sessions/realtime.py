@@ -19,10 +19,12 @@ from ..realtime import (
     facilitators_room,
     participant_room,
     participants_room,
+    screen_room,
 )
 from .models import LiveSession, Participant, SocketConnection
 
-Viewer = Literal["facilitator", "participant"]
+# Who a snapshot is for: a facilitator's console, a participant's phone, or the projected screen.
+Viewer = Literal["facilitator", "participant", "screen"]
 StatePart = Callable[[LiveSession, Viewer, Participant | None], dict]
 _state_parts: list[StatePart] = []
 
@@ -151,7 +153,7 @@ def session_state(live_session: LiveSession, viewer: Viewer, participant: Partic
     if viewer == "facilitator":
         state["roster"] = roster(live_session)
         state["agenda"] = live_session.group.agenda
-    else:
+    elif viewer == "participant":
         state["you"] = {
             "id": participant.id,
             "name": participant.display_name,
@@ -170,9 +172,19 @@ def announce_to_facilitators(live_session_id: int, event: str, data: dict) -> No
 
 
 def announce_to_room(live_session_id: int, event: str, data: dict) -> None:
-    """To the admitted participants and the facilitators of a session."""
+    """To the admitted participants, the facilitators and the shared screen of a session."""
     socketio.emit(event, data, to=participants_room(live_session_id), namespace=PARTICIPANT_NS)
-    announce_to_facilitators(live_session_id, event, data)
+    socketio.emit(
+        event,
+        data,
+        to=[facilitators_room(live_session_id), screen_room(live_session_id)],
+        namespace=FACILITATOR_NS,
+    )
+
+
+def announce_to_screen(live_session_id: int, event: str, data: dict) -> None:
+    """To the projected shared screen only."""
+    socketio.emit(event, data, to=screen_room(live_session_id), namespace=FACILITATOR_NS)
 
 
 def announce_to_participant(participant_id: int, event: str, data: dict) -> None:

@@ -23,6 +23,7 @@ from ..realtime import (
     on_event,
     participant_room,
     participants_room,
+    screen_room,
 )
 from . import services
 from .models import Participant, ParticipantStatus
@@ -46,7 +47,11 @@ def _auth_value(auth: object, key: str) -> object:
 
 @socketio.on("connect", namespace=FACILITATOR_NS)
 def connect_facilitator(auth: object = None) -> None:
-    """A facilitator's console: signed in, and one of the facilitators of the session's group."""
+    """A facilitator's console, or with `screen: true` the shared screen they project.
+
+    Either way: signed in, and one of the facilitators of the session's group. The screen joins
+    a room of its own that receives only what the whole room may see.
+    """
     live_session_id = _auth_value(auth, "live_session_id")
     if not current_user.is_authenticated or not isinstance(live_session_id, int):
         raise ConnectionRefusedError("Please sign in again.")
@@ -54,12 +59,15 @@ def connect_facilitator(auth: object = None) -> None:
         live_session = services.load_session_for(current_user, live_session_id)
     except NotFound:
         raise ConnectionRefusedError("We couldn't find that session.") from None
+    is_screen = _auth_value(auth, "screen") is True
     session["live_session_id"] = live_session.id
+    session["screen"] = is_screen
     record_connection(request.sid, FACILITATOR_NS, live_session, facilitator_id=current_user.id)
     db.session.commit()
-    join_room(facilitators_room(live_session.id))
+    join_room(screen_room(live_session.id) if is_screen else facilitators_room(live_session.id))
+    viewer = "screen" if is_screen else "facilitator"
     socketio.emit(
-        "session_state", session_state(live_session, "facilitator"), to=request.sid, namespace=FACILITATOR_NS
+        "session_state", session_state(live_session, viewer), to=request.sid, namespace=FACILITATOR_NS
     )
 
 

@@ -90,11 +90,22 @@ function renderReveal(reveal) {
   }
 }
 
+/** After a note the safety net held back: a gentle word, and the crisis resources opened. */
+function showCare() {
+  showStatus(
+    "Thank you for sharing this. Your note stays with the facilitator for now. " +
+      "If things feel heavy, you don't have to carry it alone: help is right at the top of this screen.",
+    "care",
+  );
+  $("crisis").open = true;
+}
+
 function handleResult(slot, ack, payload) {
   if (!currentRound || slot !== `round-${currentRound.id}`) return;
   if (ack.ok) {
-    currentRound.your_answer = payload;
+    currentRound.your_answer = { ...payload, note_shared: payload.note_shared && !ack.held };
     showStatus(payload.passed ? PASSED : SENT, "sent");
+    if (ack.held) showCare();
   } else {
     showStatus(ack.error, "error");
   }

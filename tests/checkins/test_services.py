@@ -18,9 +18,9 @@ def people(live_session):
 
 
 def answer(participant, live_session, round_id, client_id="client-0001", **content):
-    result, _ = services.record_answer(participant, live_session, round_id, client_id=client_id, **content)
+    recorded = services.record_answer(participant, live_session, round_id, client_id=client_id, **content)
     db.session.commit()
-    return result
+    return recorded.answer
 
 
 def open_round(live_session, facilitator, anonymous=False, kind="checkin"):
@@ -66,17 +66,19 @@ def test_an_answer_can_change_until_the_round_closes(live_session, facilitator, 
 
 def test_a_resend_is_the_same_answer(live_session, facilitator, people):
     checkin_round = open_round(live_session, facilitator)
-    first, changed = services.record_answer(
+    first, changed, _ = services.record_answer(
         people[0], live_session, checkin_round.id, client_id="same-id-1", mood=5
     )
-    again, changed_again = services.record_answer(
+    again, changed_again, _ = services.record_answer(
         people[0], live_session, checkin_round.id, client_id="same-id-1", mood=5
     )
     assert changed and not changed_again
     assert first.id == again.id
     # Even after the round closed, a resend of an answer already stored is acknowledged.
     services.close_round(facilitator, live_session, checkin_round.id)
-    _, late = services.record_answer(people[0], live_session, checkin_round.id, client_id="same-id-1", mood=5)
+    _, late, _ = services.record_answer(
+        people[0], live_session, checkin_round.id, client_id="same-id-1", mood=5
+    )
     assert late is False
 
 
@@ -149,3 +151,51 @@ def test_reveal_below_the_minimum_says_only_too_few(live_session, facilitator, p
 
 def test_mood_statistics_of_nothing():
     assert services.mood_statistics([]) == {"distribution": [0] * 10, "average": None, "median": None}
+
+
+def test_a_risky_note_is_held_from_the_group_and_flagged(live_session, facilitator, people):
+    from facilitator.support.models import SafetyFlag
+
+    checkin_round = open_round(live_session, facilitator)
+    recorded = services.record_answer(
+        people[0],
+        live_session,
+        checkin_round.id,
+        client_id="risky-0001",
+        mood=2,
+        note="Honestly I want to kill myself",
+        note_shared=True,
+    )
+    db.session.commit()
+    assert recorded.flag is not None
+    assert recorded.answer.note_shared is False  # held from the group whatever was chosen
+    flag = db.session.scalars(db.select(SafetyFlag)).one()
+    assert (flag.participant_id, flag.source) == (people[0].id, "checkin_note")
+    assert "suicide" in flag.categories
+
+
+def test_a_harmless_note_is_shared_as_chosen(live_session, facilitator, people):
+    checkin_round = open_round(live_session, facilitator)
+    recorded = services.record_answer(
+        people[0],
+        live_session,
+        checkin_round.id,
+        client_id="gym-00001",
+        mood=8,
+        note="This workout is killing me but I love it",
+        note_shared=True,
+    )
+    assert recorded.flag is None
+    assert recorded.answer.note_shared is True
+
+
+def test_a_risky_note_in_an_anonymous_round_flags_the_words_not_the_person(live_session, facilitator, people):
+    checkin_round = open_round(live_session, facilitator, anonymous=True)
+    recorded = services.record_answer(
+        people[0],
+        live_session,
+        checkin_round.id,
+        client_id="anon-00001",
+        note="thinking about an overdose tonight",
+    )
+    assert recorded.flag.participant_id is None

@@ -38,6 +38,7 @@ def test_a_whole_round(console, live_session, join):
     assert submit(phones[0], round_id, mood=7, feelings=["hopeful"], note="Good week") == {
         "ok": True,
         "client_id": "phone-answer-1",
+        "held": False,
     }
     assert submit(phones[1], round_id, mood=3, feelings=["tired", "hopeful"])["ok"]
     assert submit(phones[2], round_id, passed=True)["ok"]
@@ -205,3 +206,14 @@ def test_notes_are_delivered_as_text(console, live_session, join):
     live = received(console, FACILITATOR_NS, "round_updated")[-1]
     # Stored and sent as plain text; the console renders it with textContent (see browser tests).
     assert live["responses"][0]["note"] == "<script>alert('x')</script>"
+
+
+def test_a_risky_note_flags_the_facilitators_only(console, live_session, join):
+    writer, other = join(live_session, "Writer"), join(live_session, "Other")
+    round_id = open_round(console)
+    ack = submit(writer, round_id, mood=2, note="i want to end my life", note_shared=True)
+    assert ack == {"ok": True, "client_id": "phone-answer-1", "held": True}
+    [flag] = received(console, FACILITATOR_NS, "safety_flagged")
+    assert flag["text"] == "i want to end my life"
+    assert flag["name"] == "Writer"
+    assert other.events("safety_flagged") == [] and writer.events("safety_flagged") == []

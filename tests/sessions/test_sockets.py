@@ -214,3 +214,22 @@ def test_socket_events_are_rate_limited_per_connection(app, console, live_sessio
     assert "wait a few seconds" in acks[-1]["error"]
     # Another connection is not affected.
     assert console.emit("move_step", {"index": 1}, namespace=FACILITATOR_NS, callback=True) == {"ok": True}
+
+
+def test_shared_screen_sees_only_what_the_room_sees(app, facilitator_client, console, live_session, join):
+    screen = socketio.test_client(
+        app,
+        namespace=FACILITATOR_NS,
+        auth={"live_session_id": live_session.id, "screen": True},
+        flask_test_client=facilitator_client,
+    )
+    [state] = received(screen, FACILITATOR_NS, "session_state")
+    assert "roster" not in state
+    assert state["step"]["title"] == "Check-in"
+    join(live_session, "Private Person")
+    console.emit("move_step", {"index": 1}, namespace=FACILITATOR_NS, callback=True)
+    events = screen.get_received(FACILITATOR_NS)
+    assert [m["name"] for m in events] == ["step_changed"]  # no roster updates with names
+    ack = screen.emit("move_step", {"index": 0}, namespace=FACILITATOR_NS, callback=True)
+    assert ack["ok"] is False
+    assert "shared screen only shows the room" in ack["error"]

@@ -1,0 +1,59 @@
+"""The safety net: every free text a participant writes passes through `screen_participant_text`.
+
+A text that matches the risk phrase list is held from the group by the caller, and the session's
+facilitators get a private safety flag with the text. See docs/safety.md.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from ..clock import isoformat
+from ..extensions import db
+from ..sessions.models import LiveSession, Participant
+from ..sessions.realtime import announce_to_facilitators
+from .models import SafetyFlag
+from .screening import load_phrase_list, screen_text
+
+
+def screen_participant_text(
+    live_session: LiveSession, text: str | None, source: str, participant: Participant | None = None
+) -> SafetyFlag | None:
+    """Screen a participant's text; on a match, add (flush) a safety flag and return it.
+
+    Pass `participant` only where the text is not anonymous.
+    """
+    if not text:
+        return None
+    result = screen_text(text, load_phrase_list(current_app.config["RISK_PHRASES_FILE"] or None))
+    if not result.flagged:
+        return None
+    flag = SafetyFlag(
+        live_session_id=live_session.id,
+        participant_id=participant.id if participant else None,
+        source=source,
+        text=text,
+        categories=list(result.categories),
+    )
+    db.session.add(flag)
+    db.session.flush()
+    return flag
+
+
+def flag_entry(flag: SafetyFlag) -> dict:
+    """A safety flag as the console shows it."""
+    participant = db.session.get(Participant, flag.participant_id) if flag.participant_id else None
+    return {
+        "id": flag.id,
+        "source": flag.source,
+        "text": flag.text,
+        "categories": flag.categories,
+        "name": participant.display_name if participant else None,
+        "created_at": isoformat(flag.created_at),
+        "acknowledged": flag.acknowledged_at is not None,
+    }
+
+
+def announce_safety_flag(flag: SafetyFlag) -> None:
+    """Tell the session's facilitators, and nobody else, about a flag (after the commit)."""
+    announce_to_facilitators(flag.live_session_id, "safety_flagged", flag_entry(flag))
