@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -320,48 +321,38 @@ def _initdb() -> Path | None:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory) -> Iterator[str]:
+def postgres_url() -> Iterator[str]:
     """A throwaway PostgreSQL server on a free port (run as the postgres user when we are root)."""
     initdb = _initdb()
     if initdb is None:
         if IN_CI:
             pytest.fail("PostgreSQL is not installed; `make test` installs it.")
         pytest.skip("PostgreSQL is not installed")
-    data_dir = tmp_path_factory.mktemp("pg") / "data"
+    # Outside pytest's private temp folders, which the postgres user may not enter.
+    base = Path(tempfile.mkdtemp(prefix="stepwise-pg-"))
+    data_dir = base / "data"
     run_as: list[str] = []
     if os.geteuid() == 0:
         run_as = ["runuser", "-u", "postgres", "--"]
-        shutil.chown(data_dir.parent, "postgres")
+        shutil.chown(base, "postgres")
     port = free_port()
-    subprocess.run(
-        [*run_as, str(initdb), "-D", str(data_dir), "-A", "trust", "-U", "postgres"],
-        check=True,
-        capture_output=True,
-    )
     pg_ctl = initdb.parent / "pg_ctl"
-    options = f"-p {port} -k {data_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(
-        [
-            *run_as,
-            str(pg_ctl),
-            "-D",
-            str(data_dir),
-            "-o",
-            options,
-            "-l",
-            str(data_dir / "log"),
-            "-w",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
+
+    def run(*command: str) -> None:
+        done = subprocess.run([*run_as, *command], capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"{command[0]} failed:\n{done.stdout}\n{done.stderr}")
+
+    run(str(initdb), "-D", str(data_dir), "-A", "trust", "-U", "postgres")
+    run(str(pg_ctl), "-D", str(data_dir), "-o", options, "-l", str(base / "log"), "-w", "start")
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
             [*run_as, str(pg_ctl), "-D", str(data_dir), "-m", "immediate", "stop"], capture_output=True
         )
+        shutil.rmtree(base, ignore_errors=True)
 
 
 # --- headless Chromium ------------------------------------------------------------------------

@@ -1,8 +1,8 @@
-"""Facilitators, groups, sessions, participants, check-ins, audit log
+"""Initial schema
 
-Revision ID: 3148aae71134
+Revision ID: 5760ee8b2a28
 Revises: 
-Create Date: 2026-11-25 09:33:36.956254
+Create Date: 2026-11-25 09:48:54.373466
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '3148aae71134'
+revision = '5760ee8b2a28'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -151,6 +151,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_checkin_answer_participant_id'), ['participant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_checkin_answer_round_id'), ['round_id'], unique=False)
 
+    op.create_table('safety_flag',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('live_session_id', sa.Integer(), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=True),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('categories', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('acknowledged_at', sa.DateTime(), nullable=True),
+    sa.Column('acknowledged_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['acknowledged_by_id'], ['facilitator.id'], name=op.f('fk_safety_flag_acknowledged_by_id_facilitator'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['live_session_id'], ['live_session.id'], name=op.f('fk_safety_flag_live_session_id_live_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_safety_flag_participant_id_participant'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_safety_flag'))
+    )
+    with op.batch_alter_table('safety_flag', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_safety_flag_live_session_id'), ['live_session_id'], unique=False)
+
     op.create_table('socket_connection',
     sa.Column('sid', sa.String(length=64), nullable=False),
     sa.Column('namespace', sa.String(length=20), nullable=False),
@@ -179,6 +197,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_socket_connection_facilitator_id'))
 
     op.drop_table('socket_connection')
+    with op.batch_alter_table('safety_flag', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_safety_flag_live_session_id'))
+
+    op.drop_table('safety_flag')
     with op.batch_alter_table('checkin_answer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_checkin_answer_round_id'))
         batch_op.drop_index(batch_op.f('ix_checkin_answer_participant_id'))
