@@ -61,6 +61,8 @@ class Config:
     JOIN_RATE_LIMIT = os.environ.get("JOIN_RATE_LIMIT", "20 per minute")
     # Socket events a single connection may send (see docs/protocol.md).
     SOCKET_EVENT_RATE_LIMIT = os.environ.get("SOCKET_EVENT_RATE_LIMIT", "30 per 10 seconds")
+    # Seconds over which a burst of answers is gathered into one recount for the console.
+    LIVE_UPDATE_INTERVAL = float(os.environ.get("LIVE_UPDATE_INTERVAL", "0.02"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -74,6 +76,10 @@ class Config:
     RISK_PHRASES_FILE = os.environ.get("RISK_PHRASES_FILE", "")
     # Shown to participants; each group starts with these and may edit them.
     DEFAULT_CRISIS_RESOURCES = os.environ.get("DEFAULT_CRISIS_RESOURCES", DEFAULT_CRISIS_RESOURCES)
+    # A support request nobody has acknowledged after this long is raised again, to every facilitator.
+    SUPPORT_ESCALATION_SECONDS = int(os.environ.get("SUPPORT_ESCALATION_SECONDS", "60"))
+    # How often each server process looks for such requests (docs/protocol.md).
+    SUPPORT_ESCALATION_SCAN_SECONDS = float(os.environ.get("SUPPORT_ESCALATION_SCAN_SECONDS", "5"))
     INVITE_VALID_DAYS = int(os.environ.get("INVITE_VALID_DAYS", "7"))
     WTF_CSRF_TIME_LIMIT = None  # tied to the login session instead of a clock
     MAX_CONTENT_LENGTH = 64 * 1024
@@ -86,6 +92,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     SOCKETIO_ASYNC_MODE = "threading"
     SOCKETIO_MESSAGE_QUEUE = None
+    LIVE_UPDATE_INTERVAL = 0.0  # announce at once, so tests read what a change announced
     RATELIMIT_STORAGE_URI = "memory://"
     ALLOW_SIGNUP = False
     BASE_URL = ""

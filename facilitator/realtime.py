@@ -11,14 +11,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from flask import current_app, request, session
 from flask_login import current_user
 from limits import parse as parse_rate
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from .accounts.models import Facilitator
 from .errors import DomainError
@@ -54,6 +54,11 @@ def participant_room(participant_id: int) -> str:
     return f"participant-{participant_id}"
 
 
+def facilitator_room(live_session_id: int, facilitator_id: int) -> str:
+    """The consoles one facilitator has open on a session (not their shared screen)."""
+    return f"session-{live_session_id}-facilitator-{facilitator_id}"
+
+
 class Payload(BaseModel):
     """Base for event payload schemas: exact types, no unknown fields."""
 
@@ -62,6 +67,41 @@ class Payload(BaseModel):
 
 class Empty(Payload):
     """For events that carry no data."""
+
+
+# Made by the phone for each submission, so that a resend is recognised as the same one.
+ClientId = Annotated[str, StringConstraints(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+_due_soon: set[str] = set()
+
+
+def announce_soon(key: str, announce: Callable[[], None]) -> None:
+    """Run `announce` in a moment, once for however many calls with this key arrive meanwhile.
+
+    A burst of answers then costs one recount and one broadcast per interval
+    (LIVE_UPDATE_INTERVAL; 0 announces at once). What is announced is read from the database,
+    so a worker that misses its moment loses nothing: the next change or reconnect shows it.
+    """
+    interval = current_app.config["LIVE_UPDATE_INTERVAL"]
+    if interval <= 0:
+        announce()
+        return
+    if key in _due_soon:
+        return
+    _due_soon.add(key)
+    app = current_app._get_current_object()
+
+    def announce_later() -> None:
+        socketio.sleep(interval)
+        _due_soon.discard(key)
+        with app.app_context():
+            try:
+                announce()
+            finally:
+                db.session.remove()
+
+    socketio.start_background_task(announce_later)
 
 
 def ok(**data: Any) -> dict:

@@ -167,19 +167,21 @@ def record_answer(
 # --- what screens see -------------------------------------------------------------------------
 
 
-def mood_statistics(moods: list[int]) -> dict:
-    """Distribution over the whole scale, average and median."""
-    counts = Counter(moods)
+def mood_statistics(distribution: list[int]) -> dict:
+    """Average and median from the counts of each mood on the scale (index 0 is mood 1)."""
+    total = sum(distribution)
+    if not total:
+        return {"distribution": distribution, "average": None, "median": None}
+    moods = [
+        mood
+        for mood, count in zip(range(MOOD_MIN, MOOD_MAX + 1), distribution, strict=True)
+        for _ in range(count)
+    ]
     return {
-        "distribution": [counts.get(mood, 0) for mood in range(MOOD_MIN, MOOD_MAX + 1)],
-        "average": round(statistics.fmean(moods), 1) if moods else None,
-        "median": statistics.median(moods) if moods else None,
+        "distribution": distribution,
+        "average": round(sum(moods) / total, 1),
+        "median": statistics.median(moods),
     }
-
-
-def feeling_frequencies(answers: list[CheckInAnswer]) -> list[list]:
-    counts = Counter(word for answer in answers for word in answer.feelings)
-    return [[word, count] for word, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def round_entry(checkin_round: CheckInRound) -> dict:
@@ -194,8 +196,52 @@ def round_entry(checkin_round: CheckInRound) -> dict:
     }
 
 
-def _answers(checkin_round: CheckInRound) -> list[CheckInAnswer]:
-    return list(db.session.scalars(select(CheckInAnswer).where(CheckInAnswer.round_id == checkin_round.id)))
+class Tally(NamedTuple):
+    """A round counted in the database, without loading its answers."""
+
+    answered: int
+    passed: int
+    distribution: list[int]
+    feelings: list[list]  # [word, count], most frequent first
+
+    def mood(self) -> dict:
+        return mood_statistics(self.distribution)
+
+
+def tally_round(checkin_round: CheckInRound) -> Tally:
+    """Count answers, passes, moods and feeling words of a round (three small queries)."""
+    in_round = CheckInAnswer.round_id == checkin_round.id
+    by_passed = dict(
+        db.session.execute(
+            select(CheckInAnswer.passed, func.count()).where(in_round).group_by(CheckInAnswer.passed)
+        )
+        .tuples()
+        .all()
+    )
+    by_mood = dict(
+        db.session.execute(
+            select(CheckInAnswer.mood, func.count())
+            .where(in_round, CheckInAnswer.mood.is_not(None))
+            .group_by(CheckInAnswer.mood)
+        )
+        .tuples()
+        .all()
+    )
+    words = Counter(
+        word
+        for feelings in db.session.scalars(
+            select(CheckInAnswer.feelings).where(in_round, CheckInAnswer.passed.is_(False))
+        )
+        for word in feelings
+    )
+    return Tally(
+        answered=by_passed.get(False, 0),
+        passed=by_passed.get(True, 0),
+        distribution=[by_mood.get(mood, 0) for mood in range(MOOD_MIN, MOOD_MAX + 1)],
+        feelings=[
+            [word, count] for word, count in sorted(words.items(), key=lambda item: (-item[1], item[0]))
+        ],
+    )
 
 
 def _present_count(live_session: LiveSession) -> int:
@@ -207,62 +253,79 @@ def _present_count(live_session: LiveSession) -> int:
     )
 
 
-def console_summary(live_session: LiveSession, checkin_round: CheckInRound) -> dict:
-    """The facilitator's live view of a round.
+def is_too_few(live_session: LiveSession, checkin_round: CheckInRound, answered: int) -> bool:
+    """Whether an anonymous round has too few answers for the console to show any detail."""
+    return checkin_round.anonymous and answered < live_session.group.min_aggregate_size
 
-    Names appear only in rounds that are not anonymous. An anonymous round with fewer answers
-    than the group's minimum shows counts only, as a revealed round would.
+
+def response_entry(answer: CheckInAnswer, name: str | None) -> dict:
+    """One answer as the console lists it; `name` is None in anonymous rounds."""
+    return {
+        "id": answer.id,
+        "name": name,
+        "passed": answer.passed,
+        "mood": answer.mood,
+        "feelings": answer.feelings,
+        "note": answer.note,
+        "note_shared": answer.note_shared,
+    }
+
+
+def console_tally(live_session: LiveSession, checkin_round: CheckInRound) -> dict:
+    """The facilitator's live counts and aggregates of a round, without the individual answers.
+
+    An anonymous round with fewer answers than the group's minimum shows counts only, as a
+    revealed round would.
     """
-    answers = _answers(checkin_round)
-    answered = [answer for answer in answers if not answer.passed]
-    passed = len(answers) - len(answered)
+    tally = tally_round(checkin_round)
     summary = {
         **round_entry(checkin_round),
-        "answered": len(answered),
-        "passed": passed,
-        "waiting": max(_present_count(live_session) - len(answers), 0),
+        "answered": tally.answered,
+        "passed": tally.passed,
+        "waiting": max(_present_count(live_session) - tally.answered - tally.passed, 0),
         "minimum": live_session.group.min_aggregate_size,
+        "too_few": is_too_few(live_session, checkin_round, tally.answered),
     }
-    if checkin_round.anonymous and len(answered) < live_session.group.min_aggregate_size:
-        return {**summary, "too_few": True}
-    names = {}
-    if not checkin_round.anonymous:
-        ids = {answer.participant_id for answer in answers}
-        rows = db.session.execute(
-            select(Participant.id, Participant.display_name).where(Participant.id.in_(ids))
-        )
-        names = {participant_id: name for participant_id, name in rows}
-    return {
-        **summary,
-        "too_few": False,
-        "mood": mood_statistics([answer.mood for answer in answered if answer.mood is not None]),
-        "feelings": feeling_frequencies(answered),
-        "responses": [
-            {
-                "name": names.get(answer.participant_id),
-                "passed": answer.passed,
-                "mood": answer.mood,
-                "feelings": answer.feelings,
-                "note": answer.note,
-                "note_shared": answer.note_shared,
-            }
-            for answer in sorted(answers, key=lambda answer: answer.answered_at)
-        ],
-    }
+    if summary["too_few"]:
+        return summary
+    return {**summary, "mood": tally.mood(), "feelings": tally.feelings}
+
+
+def round_responses(checkin_round: CheckInRound) -> list[dict]:
+    """Every answer of a round for the console, oldest first, with names unless anonymous."""
+    rows = db.session.execute(
+        select(CheckInAnswer, Participant.display_name)
+        .outerjoin(Participant, Participant.id == CheckInAnswer.participant_id)
+        .where(CheckInAnswer.round_id == checkin_round.id)
+        .order_by(CheckInAnswer.answered_at, CheckInAnswer.id)
+    ).tuples()
+    return [response_entry(answer, name) for answer, name in rows]
+
+
+def console_summary(live_session: LiveSession, checkin_round: CheckInRound) -> dict:
+    """The console's whole view of a round: counts, aggregates and, unless too few, every answer."""
+    summary = console_tally(live_session, checkin_round)
+    if summary["too_few"]:
+        return summary
+    return {**summary, "responses": round_responses(checkin_round)}
 
 
 def group_aggregate(live_session: LiveSession, checkin_round: CheckInRound) -> dict:
     """What a revealed round shows every screen: never who said what, and nothing if too few answered."""
-    answered = [answer for answer in _answers(checkin_round) if not answer.passed]
-    base = {"round_id": checkin_round.id, "answered": len(answered)}
-    if len(answered) < live_session.group.min_aggregate_size:
+    tally = tally_round(checkin_round)
+    base = {"round_id": checkin_round.id, "answered": tally.answered}
+    if tally.answered < live_session.group.min_aggregate_size:
         return {**base, "too_few": True}
-    shared_notes = sorted(answer.note for answer in answered if answer.note and answer.note_shared)
+    shared_notes = db.session.scalars(
+        select(CheckInAnswer.note)
+        .where(CheckInAnswer.round_id == checkin_round.id, CheckInAnswer.note_shared.is_(True))
+        .order_by(CheckInAnswer.note)
+    ).all()
     return {
         **base,
         "too_few": False,
-        "mood": mood_statistics([answer.mood for answer in answered if answer.mood is not None]),
-        "feelings": feeling_frequencies(answered),
+        "mood": tally.mood(),
+        "feelings": tally.feelings,
         "shared_notes": shared_notes,
     }
 

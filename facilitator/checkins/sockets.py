@@ -7,12 +7,13 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from ..extensions import db
-from ..realtime import FACILITATOR_NS, PARTICIPANT_NS, Caller, Payload, ok, on_event
+from ..realtime import FACILITATOR_NS, PARTICIPANT_NS, Caller, Payload, announce_soon, error, ok, on_event
 from ..sessions.models import LiveSession, Participant
 from ..sessions.realtime import announce_to_facilitators, announce_to_room, state_part
 from ..support.safety import announce_safety_flag
 from . import services
 from .feelings import MAX_FEELINGS, MOOD_MAX, MOOD_MIN, NOTE_MAX_LENGTH
+from .models import CheckInRound
 
 
 class OpenRoundPayload(Payload):
@@ -53,10 +54,37 @@ def checkin_state(live_session: LiveSession, viewer: str, participant: Participa
     return {"round": entry}
 
 
-def announce_round_summary(live_session: LiveSession, checkin_round) -> None:
+def announce_round_tally(live_session: LiveSession, checkin_round: CheckInRound) -> None:
+    """Send the consoles a round's counts and aggregates (never its individual answers)."""
     announce_to_facilitators(
-        live_session.id, "round_updated", services.console_summary(live_session, checkin_round)
+        live_session.id, "round_updated", services.console_tally(live_session, checkin_round)
     )
+
+
+def announce_answer(
+    live_session: LiveSession, checkin_round: CheckInRound, answer, participant: Participant
+) -> None:
+    """Send the consoles a new or changed answer now, and the round's recount a moment later.
+
+    An anonymous round's answers are withheld while too few have answered.
+    """
+    if checkin_round.anonymous:
+        answered = services.tally_round(checkin_round).answered
+        name = None
+    else:
+        answered, name = None, participant.display_name
+    if answered is None or not services.is_too_few(live_session, checkin_round, answered):
+        response = services.response_entry(answer, name)
+        announce_to_facilitators(
+            live_session.id, "answer_recorded", {"round_id": checkin_round.id, "response": response}
+        )
+    live_session_id, round_id = live_session.id, checkin_round.id
+
+    def recount() -> None:
+        fresh_session = db.session.get(LiveSession, live_session_id)
+        announce_round_tally(fresh_session, db.session.get(CheckInRound, round_id))
+
+    announce_soon(f"round-{round_id}", recount)
 
 
 @on_event("open_round", FACILITATOR_NS, OpenRoundPayload)
@@ -67,7 +95,7 @@ def open_round(caller: Caller, payload: OpenRoundPayload) -> dict:
     )
     db.session.commit()
     announce_to_room(caller.live_session.id, "round_opened", {"round": services.round_entry(checkin_round)})
-    announce_round_summary(caller.live_session, checkin_round)
+    announce_round_tally(caller.live_session, checkin_round)
     return ok(round_id=checkin_round.id)
 
 
@@ -77,7 +105,7 @@ def close_round(caller: Caller, payload: RoundRef) -> dict:
     checkin_round = services.close_round(caller.facilitator, caller.live_session, payload.round_id)
     db.session.commit()
     announce_to_room(caller.live_session.id, "round_closed", {"round": services.round_entry(checkin_round)})
-    announce_round_summary(caller.live_session, checkin_round)
+    announce_round_tally(caller.live_session, checkin_round)
     return ok()
 
 
@@ -94,13 +122,23 @@ def reveal_round(caller: Caller, payload: RoundRef) -> dict:
             "reveal": services.group_aggregate(caller.live_session, checkin_round),
         },
     )
-    announce_round_summary(caller.live_session, checkin_round)
+    announce_round_tally(caller.live_session, checkin_round)
     return ok()
+
+
+@on_event("round_responses", FACILITATOR_NS, RoundRef, needs_live=False)
+def round_responses(caller: Caller, payload: RoundRef) -> dict:
+    """Facilitator asks for every answer of a round (the console does once an anonymous round has enough)."""
+    checkin_round = services.load_round(caller.live_session, payload.round_id)
+    if services.is_too_few(caller.live_session, checkin_round, services.tally_round(checkin_round).answered):
+        return error("Too few answers yet to show them in this anonymous round.")
+    return ok(responses=services.round_responses(checkin_round))
 
 
 @on_event("submit_checkin", PARTICIPANT_NS, AnswerPayload)
 def submit_checkin(caller: Caller, payload: AnswerPayload) -> dict:
-    """Participant answers or passes; committed before the ack, then the console gets `round_updated`."""
+    """Participant answers or passes; committed before the ack, then consoles get `answer_recorded`
+    and, a moment later, `round_updated`."""
     recorded = services.record_answer(
         caller.participant,
         caller.live_session,
@@ -116,7 +154,6 @@ def submit_checkin(caller: Caller, payload: AnswerPayload) -> dict:
     if recorded.flag is not None:
         announce_safety_flag(recorded.flag)
     if recorded.changed:
-        announce_round_summary(
-            caller.live_session, services.load_round(caller.live_session, payload.round_id)
-        )
+        checkin_round = services.load_round(caller.live_session, payload.round_id)
+        announce_answer(caller.live_session, checkin_round, recorded.answer, caller.participant)
     return ok(client_id=recorded.answer.client_id, held=recorded.flag is not None)

@@ -1,9 +1,11 @@
 // The facilitator's check-in rounds: open one, watch answers arrive, close and reveal.
+// Answers arrive one by one (`answer_recorded`); counts and aggregates come as `round_updated`.
 import { drawDistribution, el } from "./live.js";
 import { $, act, announce, socket } from "./console.js";
 
 const KIND_LABELS = { checkin: "Check-in", checkout: "Check-out", custom: "Custom prompt" };
 let currentRound = null;
+let responses = new Map(); // answer id -> list item, in arrival order
 
 function responseItem(response) {
   const item = el("li", "", response.passed ? "passed" : "");
@@ -24,11 +26,32 @@ function responseItem(response) {
   return item;
 }
 
-function renderRound(round) {
+function showResponse(response) {
+  const item = responseItem(response);
+  const before = responses.get(response.id);
+  if (before) before.replaceWith(item);
+  else $("responses").append(item);
+  responses.set(response.id, item);
+}
+
+function showAllResponses(list) {
+  responses = new Map();
+  $("responses").replaceChildren();
+  for (const response of list) showResponse(response);
+}
+
+async function fetchResponses(round) {
+  const ack = await act("round_responses", { round_id: round.id });
+  if (ack.ok && currentRound?.id === round.id) showAllResponses(ack.responses);
+}
+
+function renderTally(round) {
+  const previous = currentRound;
   currentRound = round;
   $("open-round-form").hidden = Boolean(round && round.open);
   $("round-live").hidden = !round;
   if (!round) return;
+  if (previous?.id !== round.id) showAllResponses(round.responses || []);
   $("round-kind-label").textContent = `${KIND_LABELS[round.kind]}${round.anonymous ? " · anonymous" : ""}`;
   $("round-prompt-text").textContent = round.prompt;
   $("round-state").textContent = round.open
@@ -45,20 +68,27 @@ function renderRound(round) {
     $("round-too-few").textContent = `Fewer than ${round.minimum} answers so far. To keep this anonymous round private, results show once ${round.minimum} people have answered.`;
     return;
   }
+  // An anonymous round just reached its minimum: fetch the answers it held back until now.
+  if (previous?.id === round.id && previous.too_few) fetchResponses(round);
   const { average, median, distribution } = round.mood;
   $("mood-stats").textContent = average === null ? "No moods yet." : `Average ${average} · median ${median}`;
   drawDistribution($("mood-distribution"), distribution);
   $("feeling-counts").replaceChildren(...round.feelings.map(([word, count]) => el("li", `${word} × ${count}`)));
-  $("responses").replaceChildren(...round.responses.map(responseItem));
 }
 
-socket.on("session_state", (state) => renderRound(state.round));
+socket.on("session_state", (state) => {
+  currentRound = null;
+  renderTally(state.round);
+});
 socket.on("round_updated", (round) => {
   const before = currentRound;
-  renderRound(round);
+  renderTally(round);
   if (before && before.id === round.id && round.answered + round.passed > before.answered + before.passed) {
     announce(`${round.answered} answered, ${round.passed} passed`);
   }
+});
+socket.on("answer_recorded", ({ round_id: roundId, response }) => {
+  if (currentRound?.id === roundId) showResponse(response);
 });
 
 $("open-round-form").addEventListener("submit", async (event) => {

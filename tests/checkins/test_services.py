@@ -149,8 +149,21 @@ def test_reveal_below_the_minimum_says_only_too_few(live_session, facilitator, p
     assert reveal == {"round_id": checkin_round.id, "answered": 1, "too_few": True}
 
 
-def test_mood_statistics_of_nothing():
-    assert services.mood_statistics([]) == {"distribution": [0] * 10, "average": None, "median": None}
+@pytest.mark.parametrize(
+    ("distribution", "average", "median"),
+    [
+        ([0] * 10, None, None),
+        ([0, 0, 1, 0, 0, 0, 1, 0, 0, 0], 5.0, 5.0),
+        ([1, 0, 0, 0, 0, 0, 0, 0, 0, 2], 7.0, 10),
+        ([0, 1, 1, 1, 0, 0, 0, 0, 0, 0], 3.0, 3),
+    ],
+)
+def test_mood_statistics_from_a_distribution(distribution, average, median):
+    assert services.mood_statistics(distribution) == {
+        "distribution": distribution,
+        "average": average,
+        "median": median,
+    }
 
 
 def test_a_risky_note_is_held_from_the_group_and_flagged(live_session, facilitator, people):

@@ -7,7 +7,7 @@ from facilitator.extensions import db
 from facilitator.realtime import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services as session_services
 
-from ..conftest import facilitator_socket, received
+from ..conftest import drain, facilitator_socket, received
 
 
 def emit(sock, namespace, event, payload):
@@ -18,6 +18,14 @@ def open_round(console, **options):
     ack = emit(console, FACILITATOR_NS, "open_round", {"kind": "checkin", **options})
     assert ack["ok"], ack
     return ack["round_id"]
+
+
+def console_events(console) -> tuple[dict | None, list[dict]]:
+    """The console's latest round tally and the answers it was sent, since the last call."""
+    messages = drain(console, FACILITATOR_NS)
+    tallies = [m["args"][0] for m in messages if m["name"] == "round_updated"]
+    answers = [m["args"][0]["response"] for m in messages if m["name"] == "answer_recorded"]
+    return (tallies[-1] if tallies else None), answers
 
 
 def submit(phone, round_id, client_id="phone-answer-1", **content):
@@ -43,11 +51,17 @@ def test_a_whole_round(console, live_session, join):
     assert submit(phones[1], round_id, mood=3, feelings=["tired", "hopeful"])["ok"]
     assert submit(phones[2], round_id, passed=True)["ok"]
     assert submit(phones[3], round_id, mood=8)["ok"]
-    live = received(console, FACILITATOR_NS, "round_updated")[-1]
+    live, answers = console_events(console)
     assert (live["answered"], live["passed"], live["waiting"]) == (3, 1, 0)
     assert live["mood"]["average"] == 6.0
     assert live["feelings"][0] == ["hopeful", 2]
-    assert {r["name"] for r in live["responses"]} == {"Ana", "Bo", "Cy", "Di"}
+    assert "responses" not in live  # the tally never carries individual answers
+    assert [(a["name"], a["passed"], a["note"]) for a in answers] == [
+        ("Ana", False, "Good week"),
+        ("Bo", False, None),
+        ("Cy", True, None),
+        ("Di", False, None),
+    ]
     # Other participants never receive anyone's answer while the round runs.
     for phone in phones:
         assert phone.events("round_updated") == []
@@ -93,14 +107,20 @@ def test_anonymous_round_console_waits_for_enough_answers(console, live_session,
     phones = [join(live_session, name) for name in ("Ana", "Bo", "Cy")]
     round_id = open_round(console, anonymous=True)
     submit(phones[0], round_id, mood=2, note="a hard one")
-    live = received(console, FACILITATOR_NS, "round_updated")[-1]
+    live, answers = console_events(console)
     assert live["too_few"] is True
+    assert answers == []
     assert "a hard one" not in str(live)
+    early = emit(console, FACILITATOR_NS, "round_responses", {"round_id": round_id})
+    assert early["ok"] is False
     submit(phones[1], round_id, mood=5)
     submit(phones[2], round_id, mood=6)
-    live = received(console, FACILITATOR_NS, "round_updated")[-1]
+    live, answers = console_events(console)
     assert live["too_few"] is False
-    assert {r["name"] for r in live["responses"]} == {None}
+    assert [a["mood"] for a in answers] == [6]  # from now on answers arrive as they come
+    everything = emit(console, FACILITATOR_NS, "round_responses", {"round_id": round_id})["responses"]
+    assert sorted(r["mood"] for r in everything) == [2, 5, 6]
+    assert {r["name"] for r in everything} == {None}
 
 
 def test_revealing_too_few_answers_shows_only_that(console, live_session, join):
@@ -203,9 +223,9 @@ def test_notes_are_delivered_as_text(console, live_session, join):
     phone = join(live_session)
     round_id = open_round(console)
     submit(phone, round_id, note="<script>alert('x')</script>")
-    live = received(console, FACILITATOR_NS, "round_updated")[-1]
+    [answer] = received(console, FACILITATOR_NS, "answer_recorded")
     # Stored and sent as plain text; the console renders it with textContent (see browser tests).
-    assert live["responses"][0]["note"] == "<script>alert('x')</script>"
+    assert answer["response"]["note"] == "<script>alert('x')</script>"
 
 
 def test_a_risky_note_flags_the_facilitators_only(console, live_session, join):
