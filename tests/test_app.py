@@ -85,3 +85,26 @@ def test_unexpected_errors_show_a_kind_page_without_a_trace(app, client, facilit
     html = response.get_data(as_text=True)
     assert "Something went wrong on our side" in html
     assert "secret internals" not in html and "Traceback" not in html
+
+
+def test_https_base_url_makes_cookies_secure(tmp_path):
+    class Public(Config):
+        SECRET_KEY = "x" * 40
+        INSTANCE_DIR = tmp_path
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'db.sqlite'}"
+        BASE_URL = "https://groups.example.org"
+        SESSION_COOKIE_SECURE = True
+        REMEMBER_COOKIE_SECURE = True
+
+    app = create_app(Public)
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 302  # plain http is sent to https
+    response = client.get("/healthz", base_url="https://groups.example.org")
+    assert response.status_code == 200
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+    with app.app_context():
+        from facilitator.extensions import db
+
+        db.create_all()
+    page = client.get("/setup", base_url="https://groups.example.org")
+    assert "Secure" in page.headers["Set-Cookie"]

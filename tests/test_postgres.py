@@ -1,0 +1,65 @@
+"""The app on PostgreSQL: the same rules and queries as on SQLite (DATABASE_URL chooses)."""
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from config import TestConfig
+from facilitator import create_app
+from facilitator.accounts import services as accounts
+from facilitator.checkins import services as checkins
+from facilitator.extensions import db
+from facilitator.groups import services as groups
+from facilitator.groups.models import DEFAULT_AGENDA
+from facilitator.sessions import services as sessions
+
+from .conftest import PASSWORD
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_app(tmp_path, postgres_url):
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS stepwise_app"))
+        connection.execute(text("CREATE DATABASE stepwise_app"))
+    admin.dispose()
+    config = TestConfig()
+    config.INSTANCE_DIR = tmp_path / "instance"
+    config.SQLALCHEMY_DATABASE_URI = (
+        postgres_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/stepwise_app"
+    )
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_session_with_a_round_on_postgresql(pg_app):
+    lead = accounts.create_facilitator("lead@example.org", "Lead", PASSWORD, is_admin=True)
+    group = groups.create_group(
+        lead,
+        name="Group",
+        description="",
+        crisis_resources="Call 988",
+        agenda=DEFAULT_AGENDA,
+        min_aggregate_size=2,
+    )
+    live_session = sessions.create_session(lead, group, title="Week 1", waiting_room=False)
+    people = [sessions.join_session(live_session, name) for name in ("Ana", "Bo", "Cy")]
+    db.session.commit()
+    assert sessions.find_session_by_code(live_session.join_code) == live_session
+    checkin_round = checkins.open_round(lead, live_session, "checkin", "", anonymous=True)
+    for person, mood in zip(people, (3, 8, 8), strict=True):
+        checkins.record_answer(
+            person, live_session, checkin_round.id, client_id=f"pg-{person.id:05d}", mood=mood
+        )
+    db.session.commit()
+    tally = checkins.console_tally(live_session, checkin_round)
+    assert (tally["answered"], tally["mood"]["median"], tally["mood"]["average"]) == (3, 8, 6.3)
+    assert [r["name"] for r in checkins.round_responses(checkin_round)] == [None, None, None]
+    sessions.end_session(lead, live_session)
+    db.session.commit()
+    assert live_session.anonymity_key is None
