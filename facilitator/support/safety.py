@@ -34,6 +34,7 @@ def screen_participant_text(
         source=source,
         text=text,
         categories=list(result.categories),
+        matched=list(result.matched),
     )
     db.session.add(flag)
     db.session.flush()
@@ -48,6 +49,7 @@ def flag_entry(flag: SafetyFlag) -> dict:
         "source": flag.source,
         "text": flag.text,
         "categories": flag.categories,
+        "matched": flag.matched,
         "name": participant.display_name if participant else None,
         "created_at": isoformat(flag.created_at),
         "acknowledged": flag.acknowledged_at is not None,

@@ -1,0 +1,283 @@
+"""Support requests and safety flags: asking for help, seeing to it, escalating, and what each side sees."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import func, select, update
+
+from ..accounts.models import Facilitator
+from ..audit.services import record_action
+from ..clock import isoformat, utcnow
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..sessions.models import LiveSession, Participant, SessionState, SocketConnection
+from .models import SafetyFlag, SupportRequest, SupportUrgency
+from .safety import screen_participant_text
+
+MESSAGE_MAX_LENGTH = 500
+REPLY_MAX_LENGTH = 500
+NOTE_MAX_LENGTH = 1000
+# Enough for "now" and "later" and a change of heart; more at once would only bury the facilitator.
+MAX_OPEN_REQUESTS = 3
+
+
+class RequestedSupport(NamedTuple):
+    request: SupportRequest
+    created: bool  # False for a resend of a request already stored
+    flag: SafetyFlag | None  # set when the message matched the risk-language screen
+
+
+def request_support(
+    participant: Participant,
+    live_session: LiveSession,
+    *,
+    client_id: str,
+    urgency: str,
+    message: str | None,
+) -> RequestedSupport:
+    """Ask the session's facilitators, privately, for support.
+
+    A resend carrying the client id of a stored request changes nothing, so a phone that lost
+    its acknowledgement can safely send again. A message with risk language raises a safety
+    flag, and the request is urgent whatever the participant chose (and past the open-request
+    limit).
+    """
+    existing = db.session.scalar(
+        select(SupportRequest).where(
+            SupportRequest.participant_id == participant.id, SupportRequest.client_id == client_id
+        )
+    )
+    if existing is not None:
+        return RequestedSupport(existing, created=False, flag=None)
+    if urgency not in set(SupportUrgency):
+        raise Invalid("Please choose whether you'd like support now or after the session.")
+    message = (message or "").strip() or None
+    if message is not None and len(message) > MESSAGE_MAX_LENGTH:
+        raise Invalid(f"Please keep your message to {MESSAGE_MAX_LENGTH} characters.")
+    flag = screen_participant_text(live_session, message, "support_message", participant)
+    # Words of risk always get through; otherwise a few open requests at once are enough.
+    if flag is None and count_open_requests(participant) >= MAX_OPEN_REQUESTS:
+        raise Invalid(
+            "The facilitator already has your requests and will come to you as soon as they can. "
+            "If you might be in danger, please use the urgent help numbers at the top of the screen."
+        )
+    support_request = SupportRequest(
+        live_session_id=live_session.id,
+        participant_id=participant.id,
+        client_id=client_id,
+        urgency=urgency,
+        message=message,
+        safety_flag_id=flag.id if flag else None,
+    )
+    db.session.add(support_request)
+    db.session.flush()
+    return RequestedSupport(support_request, created=True, flag=flag)
+
+
+def first_alerted_facilitator_id(live_session: LiveSession, support_request: SupportRequest) -> int | None:
+    """Who hears of a new request first; None means every facilitator with the session open.
+
+    The facilitator who started the session, while one of their consoles is connected to it and
+    they still run the group. A flagged message goes to everyone at once, like its safety flag.
+    """
+    lead_id = live_session.created_by_id
+    if lead_id is None or support_request.safety_flag_id is not None:
+        return None
+    if lead_id not in live_session.group.facilitator_ids():
+        return None
+    connected = db.session.scalar(
+        select(SocketConnection.sid)
+        .where(
+            SocketConnection.live_session_id == live_session.id, SocketConnection.facilitator_id == lead_id
+        )
+        .limit(1)
+    )
+    return lead_id if connected is not None else None
+
+
+def count_open_requests(participant: Participant) -> int:
+    return db.session.scalar(
+        select(func.count(SupportRequest.id)).where(
+            SupportRequest.participant_id == participant.id, SupportRequest.resolved_at.is_(None)
+        )
+    )
+
+
+def load_request(live_session: LiveSession, request_id: int) -> SupportRequest:
+    support_request = db.session.get(SupportRequest, request_id)
+    if support_request is None or support_request.live_session_id != live_session.id:
+        raise NotFound("We couldn't find that request.")
+    return support_request
+
+
+def _load_open_request(live_session: LiveSession, request_id: int) -> SupportRequest:
+    support_request = load_request(live_session, request_id)
+    if support_request.resolved_at is not None:
+        raise Invalid("This request has already been resolved.")
+    return support_request
+
+
+def acknowledge_request(actor: Facilitator, live_session: LiveSession, request_id: int) -> SupportRequest:
+    """Tell the participant their request was seen; acknowledging twice changes nothing."""
+    support_request = load_request(live_session, request_id)
+    if support_request.acknowledged_at is None:
+        support_request.acknowledge(actor.id, utcnow())
+        record_action(actor, "support.acknowledged", live_session=live_session, request_id=request_id)
+    return support_request
+
+
+def reply_to_request(
+    actor: Facilitator, live_session: LiveSession, request_id: int, text: str
+) -> SupportRequest:
+    """Send the participant who asked a private reply (which also acknowledges the request)."""
+    support_request = _load_open_request(live_session, request_id)
+    text = text.strip()
+    if not text:
+        raise Invalid("Please write a reply first.")
+    if len(text) > REPLY_MAX_LENGTH:
+        raise Invalid(f"Please keep your reply to {REPLY_MAX_LENGTH} characters.")
+    support_request.add_reply(actor.id, text, utcnow())
+    db.session.flush()
+    record_action(actor, "support.replied", live_session=live_session, request_id=request_id)
+    return support_request
+
+
+def resolve_request(
+    actor: Facilitator, live_session: LiveSession, request_id: int, note: str | None
+) -> SupportRequest:
+    """Close a request, with a private note for the facilitators."""
+    support_request = _load_open_request(live_session, request_id)
+    note = (note or "").strip() or None
+    if note is not None and len(note) > NOTE_MAX_LENGTH:
+        raise Invalid(f"Please keep the note to {NOTE_MAX_LENGTH} characters.")
+    support_request.resolve(actor.id, note, utcnow())
+    record_action(actor, "support.resolved", live_session=live_session, request_id=request_id)
+    return support_request
+
+
+def claim_overdue_requests(due_before: datetime, now: datetime) -> list[SupportRequest]:
+    """Mark as escalated, and return, the live sessions' requests nobody acknowledged in time.
+
+    One conditional UPDATE claims them, so when several server processes scan at once each
+    request is claimed (and announced) by exactly one of them.
+    """
+    live_sessions = select(LiveSession.id).where(LiveSession.state == SessionState.LIVE)
+    claimed_ids = db.session.scalars(
+        update(SupportRequest)
+        .where(
+            SupportRequest.live_session_id.in_(live_sessions),
+            SupportRequest.created_at <= due_before,
+            SupportRequest.acknowledged_at.is_(None),
+            SupportRequest.resolved_at.is_(None),
+            SupportRequest.escalated_at.is_(None),
+        )
+        .values(escalated_at=now)
+        .returning(SupportRequest.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not claimed_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(SupportRequest)
+            .where(SupportRequest.id.in_(claimed_ids))
+            .order_by(SupportRequest.created_at)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def acknowledge_flag(actor: Facilitator, live_session: LiveSession, flag_id: int) -> SafetyFlag:
+    """Mark a safety flag as read; acknowledging twice changes nothing."""
+    flag = db.session.get(SafetyFlag, flag_id)
+    if flag is None or flag.live_session_id != live_session.id:
+        raise NotFound("We couldn't find that flag.")
+    if flag.acknowledged_at is None:
+        flag.acknowledge(actor.id, utcnow())
+        record_action(actor, "safety_flag.acknowledged", live_session=live_session, flag_id=flag_id)
+    return flag
+
+
+# --- what each side sees ----------------------------------------------------------------------
+
+
+def open_requests(live_session: LiveSession) -> list[SupportRequest]:
+    """The session's requests not yet resolved, oldest first."""
+    return list(
+        db.session.scalars(
+            select(SupportRequest)
+            .where(SupportRequest.live_session_id == live_session.id, SupportRequest.resolved_at.is_(None))
+            .order_by(SupportRequest.created_at)
+        )
+    )
+
+
+def own_requests(live_session: LiveSession, participant: Participant) -> list[SupportRequest]:
+    """A participant's own requests in this session, oldest first, resolved ones too."""
+    return list(
+        db.session.scalars(
+            select(SupportRequest)
+            .where(
+                SupportRequest.live_session_id == live_session.id,
+                SupportRequest.participant_id == participant.id,
+            )
+            .order_by(SupportRequest.created_at)
+        )
+    )
+
+
+def session_flags(live_session: LiveSession) -> list[SafetyFlag]:
+    """Every safety flag of the session, oldest first."""
+    return list(
+        db.session.scalars(
+            select(SafetyFlag)
+            .where(SafetyFlag.live_session_id == live_session.id)
+            .order_by(SafetyFlag.created_at, SafetyFlag.id)
+        )
+    )
+
+
+def _facilitator_name(facilitator_id: int | None) -> str | None:
+    facilitator = db.session.get(Facilitator, facilitator_id) if facilitator_id else None
+    return facilitator.display_name if facilitator else None
+
+
+def _replies(support_request: SupportRequest) -> list[dict]:
+    return [{"text": reply.text, "sent_at": isoformat(reply.sent_at)} for reply in support_request.replies]
+
+
+def console_entry(support_request: SupportRequest) -> dict:
+    """A request as the facilitators' console shows it, with the private note."""
+    participant = support_request.participant
+    return {
+        "id": support_request.id,
+        "participant_id": support_request.participant_id,
+        "name": participant.display_name if participant else None,
+        "urgency": support_request.urgency,
+        "urgent": support_request.is_urgent,
+        "flagged": support_request.safety_flag_id is not None,
+        "message": support_request.message,
+        "status": support_request.status,
+        "created_at": isoformat(support_request.created_at),
+        "acknowledged_at": isoformat(support_request.acknowledged_at),
+        "acknowledged_by": _facilitator_name(support_request.acknowledged_by_id),
+        "escalated_at": isoformat(support_request.escalated_at),
+        "resolved_at": isoformat(support_request.resolved_at),
+        "replies": _replies(support_request),
+        "note": support_request.resolution_note,
+    }
+
+
+def own_entry(support_request: SupportRequest) -> dict:
+    """A request as the participant who made it sees it: its status and the replies, no note."""
+    return {
+        "id": support_request.id,
+        "client_id": support_request.client_id,
+        "urgency": support_request.urgency,
+        "message": support_request.message,
+        "status": support_request.status,
+        "created_at": isoformat(support_request.created_at),
+        "replies": _replies(support_request),
+    }

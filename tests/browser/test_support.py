@@ -1,0 +1,72 @@
+"""Asking for support in real browsers: a phone asks "now", the console is alerted and replies."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from ..conftest import screenshot
+from .test_checkin_round import join_on_phone, sign_in_and_start_session
+
+pytestmark = pytest.mark.browser
+
+REPLY = "Of course. I'll come and sit with you at the break."
+
+
+def test_a_private_request_for_support_and_the_facilitators_reply(live_server, new_context):
+    laptop = new_context().new_page()
+    join_link = sign_in_and_start_session(live_server, laptop)
+    ana, bo = (join_on_phone(new_context, join_link, name) for name in ("Ana", "Bo"))
+    expect(laptop.locator("#roster-count")).to_have_text("2")
+    expect(laptop.locator("#support-summary")).to_have_text("Nobody has asked for support.")
+
+    ana.get_by_role("button", name="I need support").click()
+    sheet = ana.get_by_role("dialog", name="Ask the facilitator for support")
+    expect(sheet).to_be_visible()
+    sheet.get_by_label("Now, please").check()
+    sheet.get_by_label("Anything you'd like them to know?").fill("Today is really heavy. Could we talk?")
+    screenshot(ana, "support-sheet-phone")
+    sheet.get_by_role("button", name="Send to the facilitator").click()
+    expect(sheet).to_be_hidden()
+    expect(ana.locator("#support-own")).to_contain_text("Delivered to the facilitator ✓")
+
+    # The console is alerted without a reload, and the alert stays until acknowledged.
+    alert = laptop.locator("#support-alerts .support-alert")
+    expect(alert).to_contain_text("Ana asked for support at")
+    expect(alert).to_contain_text("Now, please")
+    expect(alert).to_contain_text("Today is really heavy. Could we talk?")
+    expect(laptop.locator("#support-summary")).to_have_text("1 waiting to be seen")
+    expect(laptop).to_have_title(re.compile(r"^\(1\) "))
+    screenshot(laptop, "support-alert-console")
+
+    alert.get_by_role("button", name="I've seen Ana's request").click()
+    expect(alert).to_have_count(0)
+    expect(ana.locator("#support-own")).to_contain_text("The facilitator has seen it ✓")
+    laptop.get_by_label("A private reply to Ana").fill(REPLY)
+    laptop.get_by_role("button", name="Send privately").click()
+    expect(ana.locator("#support-own")).to_contain_text(f"From the facilitator: {REPLY}")
+    expect(laptop.locator("#support-open")).to_contain_text(re.compile(f"Reply at .*: {re.escape(REPLY)}"))
+
+    # Nobody else in the group sees anything.
+    expect(bo.locator("#support-status")).to_be_hidden()
+    expect(bo.locator("body")).not_to_contain_text("Today is really heavy")
+    expect(bo.locator("body")).not_to_contain_text(REPLY)
+
+    laptop.locator(".support-resolve summary").click()
+    laptop.get_by_label("A private note on how it went").fill(
+        "Talked at the break; she has a plan for tonight."
+    )
+    laptop.get_by_role("button", name="Mark as resolved").click()
+    expect(laptop.locator("#support-summary")).to_have_text("Nobody has asked for support.")
+    expect(ana.locator("#support-own")).to_contain_text("The facilitator has closed this.")
+    expect(ana.locator("body")).not_to_contain_text("she has a plan")
+
+
+def test_the_alert_sound_stays_muted_after_a_reload(live_server, new_context):
+    laptop = new_context().new_page()
+    sign_in_and_start_session(live_server, laptop)
+    sound = laptop.get_by_label("Sound for new requests")
+    expect(sound).to_be_checked()
+    sound.uncheck()
+    laptop.reload()
+    expect(laptop.get_by_label("Sound for new requests")).not_to_be_checked()
