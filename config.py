@@ -52,6 +52,8 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "").rstrip("/")
     ALLOW_SIGNUP = _flag("ALLOW_SIGNUP")
     HOST = os.environ.get("HOST", "127.0.0.1")
+    # Connections one eventlet process holds at once (each phone is one); mind `ulimit -n` too.
+    MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "10000"))
     PORT = int(os.environ.get("PORT", "5000"))
 
     # Where rate-limit counters live; use the Redis of SOCKETIO_MESSAGE_QUEUE when scaling out.
@@ -61,6 +63,11 @@ class Config:
     JOIN_RATE_LIMIT = os.environ.get("JOIN_RATE_LIMIT", "20 per minute")
     # Socket events a single connection may send (see docs/protocol.md).
     SOCKET_EVENT_RATE_LIMIT = os.environ.get("SOCKET_EVENT_RATE_LIMIT", "30 per 10 seconds")
+    # Small wins each participant may share, and reactions they may give (across their connections).
+    WIN_SHARE_RATE_LIMIT = os.environ.get("WIN_SHARE_RATE_LIMIT", "5 per minute;30 per hour")
+    WIN_REACTION_RATE_LIMIT = os.environ.get("WIN_REACTION_RATE_LIMIT", "60 per minute")
+    # "Show at once": wins shared within the same slot of this many seconds appear together, shuffled.
+    WIN_BATCH_SECONDS = int(os.environ.get("WIN_BATCH_SECONDS", "15"))
     # Seconds over which a burst of answers is gathered into one recount for the console.
     LIVE_UPDATE_INTERVAL = float(os.environ.get("LIVE_UPDATE_INTERVAL", "0.02"))
 
@@ -81,6 +88,14 @@ class Config:
     # How often each server process looks for such requests (docs/protocol.md).
     SUPPORT_ESCALATION_SCAN_SECONDS = float(os.environ.get("SUPPORT_ESCALATION_SCAN_SECONDS", "5"))
     INVITE_VALID_DAYS = int(os.environ.get("INVITE_VALID_DAYS", "7"))
+    # A live session with nobody connected and no facilitator action for this long ends by itself.
+    IDLE_SESSION_MINUTES = int(os.environ.get("IDLE_SESSION_MINUTES", "120"))
+    # How often each server process looks for such sessions (docs/summaries.md).
+    IDLE_SESSION_SCAN_SECONDS = float(os.environ.get("IDLE_SESSION_SCAN_SECONDS", "60"))
+    # How long the participants' take-home link works after a session ends.
+    TAKE_HOME_DAYS = int(os.environ.get("TAKE_HOME_DAYS", "7"))
+    # Fonts for PDF summaries (DejaVuSans.ttf and DejaVuSans-Bold.ttf); without them, Helvetica.
+    PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
     WTF_CSRF_TIME_LIMIT = None  # tied to the login session instead of a clock
     MAX_CONTENT_LENGTH = 64 * 1024
 

@@ -20,6 +20,7 @@ if __name__ == "__main__":
 from facilitator import create_app
 from facilitator.extensions import socketio
 from facilitator.sessions.realtime import forget_all_connections
+from facilitator.summaries.idle import start_idle_session_loop
 
 app = create_app()
 
@@ -27,4 +28,10 @@ if __name__ == "__main__":
     if not app.config["SOCKETIO_MESSAGE_QUEUE"]:
         with app.app_context():
             forget_all_connections()
-    socketio.run(app, host=app.config["HOST"], port=app.config["PORT"], log_output=True)
+    start_idle_session_loop(app)
+    server_options = {
+        # eventlet serves at most 1,024 connections at once unless told otherwise.
+        "eventlet": {"max_size": app.config["MAX_CONNECTIONS"]},
+        "threading": {"allow_unsafe_werkzeug": True},
+    }.get(app.config["SOCKETIO_ASYNC_MODE"], {})
+    socketio.run(app, host=app.config["HOST"], port=app.config["PORT"], log_output=True, **server_options)

@@ -37,10 +37,12 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     _register_blueprints(app)
 
     from . import cli, error_pages, security
+    from .support import crisis
 
     security.init_app(app)
     error_pages.init_app(app)
     cli.init_app(app)
+    crisis.init_app(app)
     return app
 
 
@@ -76,6 +78,8 @@ def _load_socket_handlers() -> None:
     """Import the socket handler modules before the server is built, so every app gets them."""
     from .checkins import sockets as checkin_sockets  # noqa: F401
     from .sessions import sockets as session_sockets  # noqa: F401
+    from .support import sockets as support_sockets  # noqa: F401
+    from .wins import sockets as win_sockets  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -83,8 +87,11 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import routes as accounts
     from .groups import routes as groups
     from .sessions import routes as sessions
+    from .summaries import routes as summaries
+    from .support import summary as support_summary  # noqa: F401 - registers its summary part
+    from .wins import summary as wins_summary  # noqa: F401 - registers its summary part
 
-    for blueprint in (health.bp, accounts.bp, groups.bp, sessions.bp):
+    for blueprint in (health.bp, accounts.bp, groups.bp, sessions.bp, summaries.bp):
         app.register_blueprint(blueprint)
 
 

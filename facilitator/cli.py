@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app wsgi create-facilitator`."""
+"""Command-line tasks: `flask --app wsgi create-facilitator`, `flask --app wsgi purge`."""
 
 from __future__ import annotations
 
@@ -42,4 +42,7 @@ def create_facilitator_command(
 
 
 def init_app(app: Flask) -> None:
+    from .summaries.purge import purge_command
+
     app.cli.add_command(create_facilitator_command)
+    app.cli.add_command(purge_command)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..clock import utcnow
 from ..extensions import db
 from .models import AuditEntry
 
@@ -22,8 +23,10 @@ def record_action(
     **detail: Any,
 ) -> AuditEntry:
     """Add an audit entry for a facilitator's action (flushed with the caller's transaction)."""
-    if live_session is not None and group is None:
-        group = live_session.group
+    if live_session is not None:
+        # Every facilitator action on a session passes here: it keeps the session from counting as idle.
+        live_session.last_activity_at = utcnow()
+        group = group or live_session.group
     entry = AuditEntry(
         facilitator_id=actor.id if actor else None,
         action=action,

@@ -7,7 +7,17 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from ..extensions import db
-from ..realtime import FACILITATOR_NS, PARTICIPANT_NS, Caller, Payload, announce_soon, error, ok, on_event
+from ..realtime import (
+    FACILITATOR_NS,
+    PARTICIPANT_NS,
+    Caller,
+    ClientId,
+    Payload,
+    announce_soon,
+    error,
+    ok,
+    on_event,
+)
 from ..sessions.models import LiveSession, Participant
 from ..sessions.realtime import announce_to_facilitators, announce_to_room, state_part
 from ..support.safety import announce_safety_flag
@@ -28,7 +38,7 @@ class RoundRef(Payload):
 
 class AnswerPayload(Payload):
     round_id: int = Field(ge=1)
-    client_id: Annotated[str, StringConstraints(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+    client_id: ClientId
     passed: bool = False
     mood: int | None = Field(default=None, ge=MOOD_MIN, le=MOOD_MAX)
     feelings: list[Annotated[str, StringConstraints(max_length=30)]] = Field(

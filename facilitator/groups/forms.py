@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     FieldList,
     Form,
@@ -74,6 +75,14 @@ class GroupForm(FlaskForm):
             NumberRange(2, 20, "Please give a number from 2 to 20."),
         ],
     )
+    retention_days = WholeNumberField(
+        "Delete people's written words after this many days (optional)",
+        validators=[
+            Optional(),
+            NumberRange(1, 3650, "Please give a number of days from 1 to 3,650, or leave it empty."),
+        ],
+    )
+    purge_win_texts = BooleanField("Also delete the words of small wins then")
     agenda = FieldList(FormField(AgendaStepForm), min_entries=MAX_AGENDA_STEPS, max_entries=MAX_AGENDA_STEPS)
 
     def fill_agenda(self, steps: list[dict]) -> None:
@@ -93,6 +102,8 @@ class GroupForm(FlaskForm):
             "crisis_resources": self.crisis_resources.data,
             "agenda": [entry.data for entry in self.agenda.entries],
             "min_aggregate_size": self.min_aggregate_size.data,
+            "retention_days": self.retention_days.data,
+            "purge_win_texts": self.purge_win_texts.data,
         }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Facilitator
@@ -67,6 +67,10 @@ class Group(db.Model):
     agenda: Mapped[list[dict]] = mapped_column(JSON, default=lambda: list(DEFAULT_AGENDA))
     # Below this many answers, aggregates are not shown: in a small group they could give a person away.
     min_aggregate_size: Mapped[int] = mapped_column(default=MIN_AGGREGATE_SIZE)
+    # Days after a session ends before `flask purge` removes people's written words (None: keep).
+    retention_days: Mapped[int | None]
+    # Whether the purge also removes the words of the session's small wins.
+    purge_win_texts: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     archived_at: Mapped[datetime | None]
 

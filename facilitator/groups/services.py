@@ -61,6 +61,8 @@ def create_group(
     crisis_resources: str,
     agenda: list[dict],
     min_aggregate_size: int,
+    retention_days: int | None = None,
+    purge_win_texts: bool = False,
 ) -> Group:
     """Create a group led by the actor."""
     group = Group(
@@ -69,6 +71,8 @@ def create_group(
         crisis_resources=crisis_resources.strip(),
         agenda=clean_agenda(agenda),
         min_aggregate_size=min_aggregate_size,
+        retention_days=retention_days,
+        purge_win_texts=purge_win_texts,
     )
     group.memberships.append(GroupFacilitator(facilitator_id=actor.id, role=Role.LEAD))
     db.session.add(group)
@@ -86,6 +90,8 @@ def update_group(
     crisis_resources: str,
     agenda: list[dict],
     min_aggregate_size: int,
+    retention_days: int | None = None,
+    purge_win_texts: bool = False,
 ) -> Group:
     """Change a group's details; any of its facilitators may."""
     _require_runs(actor, group)
@@ -94,6 +100,8 @@ def update_group(
     group.crisis_resources = crisis_resources.strip()
     group.agenda = clean_agenda(agenda)
     group.min_aggregate_size = min_aggregate_size
+    group.retention_days = retention_days
+    group.purge_win_texts = purge_win_texts
     record_action(actor, "group.updated", group=group)
     return group
 

@@ -27,6 +27,8 @@ class NewSessionForm(FlaskForm):
         widget=HiddenInput(), default=0, validators=[Optional(), NumberRange(-900, 900)]
     )
     waiting_room = BooleanField("Use a waiting room (you let each person in)")
+    # Unticked (and absent) means the safer default: a facilitator approves each small win first.
+    wins_show_at_once = BooleanField("Show small wins at once, without checking them first")
 
     def scheduled_for_utc(self) -> datetime | None:
         if self.scheduled_for.data is None:

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import ForeignKey, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -61,9 +61,14 @@ class LiveSession(db.Model):
     waiting_room: Mapped[bool] = mapped_column(default=False)
     locked: Mapped[bool] = mapped_column(default=False)
     current_step: Mapped[int] = mapped_column(default=0)
+    # Small wins wait for a facilitator's approval; otherwise they appear in shuffled batches.
+    # (The server default is spelled so that one migration works on SQLite and PostgreSQL alike.)
+    wins_need_approval: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     # Key for the keyed hashes that stand in for a person in anonymous records; destroyed at the end.
     anonymity_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("facilitator.id", ondelete="SET NULL"))
+    # The last facilitator action (see audit.services.record_action): a session left idle ends itself.
+    last_activity_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     group: Mapped[Group] = relationship()

@@ -16,6 +16,7 @@ from ..extensions import db, socketio
 from ..realtime import (
     FACILITATOR_NS,
     PARTICIPANT_NS,
+    facilitator_room,
     facilitators_room,
     participant_room,
     participants_room,
@@ -171,6 +172,11 @@ def announce_to_facilitators(live_session_id: int, event: str, data: dict) -> No
     socketio.emit(event, data, to=facilitators_room(live_session_id), namespace=FACILITATOR_NS)
 
 
+def announce_to_facilitator(live_session_id: int, facilitator_id: int, event: str, data: dict) -> None:
+    """To the consoles one facilitator has open on the session."""
+    socketio.emit(event, data, to=facilitator_room(live_session_id, facilitator_id), namespace=FACILITATOR_NS)
+
+
 def announce_to_room(live_session_id: int, event: str, data: dict) -> None:
     """To the admitted participants, the facilitators and the shared screen of a session."""
     socketio.emit(event, data, to=participants_room(live_session_id), namespace=PARTICIPANT_NS)
@@ -210,8 +216,12 @@ def announce_session(live_session: LiveSession) -> None:
 
 
 def announce_session_ended(live_session: LiveSession) -> None:
-    """Tell every screen the session ended, then close the participants' connections."""
-    data = {"session": session_entry(live_session)}
+    """Tell every screen the session ended (with the participants' take-home link), then close
+    the participants' connections."""
+    # Imported here: the summaries build on the sessions (and on this module, through check-ins).
+    from ..summaries.services import take_home_url
+
+    data = {"session": session_entry(live_session), "take_home_url": take_home_url(live_session)}
     announce_to_room(live_session.id, "session_ended", data)
     for participant in live_session.participants:
         if participant.status == "waiting":

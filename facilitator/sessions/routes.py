@@ -22,6 +22,8 @@ from ..errors import DomainError
 from ..extensions import db, limiter
 from ..groups.forms import ConfirmForm
 from ..groups.services import load_group_for
+from ..support import services as support_services
+from ..wins.models import WIN_KIND_LABELS, WIN_TEXT_MAX_LENGTH
 from . import services
 from .forms import JoinCodeForm, JoinForm, NewSessionForm
 from .models import LiveSession
@@ -62,6 +64,7 @@ def create_session(group_id: int):
             group,
             title=form.title.data or "",
             waiting_room=form.waiting_room.data,
+            wins_need_approval=not form.wins_show_at_once.data,
             scheduled_for=form.scheduled_for_utc(),
         )
     except DomainError as error:
@@ -213,4 +216,7 @@ def room(join_token: str):
         feelings_wheel=feelings.FEELINGS_WHEEL,
         max_feelings=feelings.MAX_FEELINGS,
         note_max=feelings.NOTE_MAX_LENGTH,
+        support_message_max=support_services.MESSAGE_MAX_LENGTH,
+        win_kinds=WIN_KIND_LABELS,
+        win_text_max=WIN_TEXT_MAX_LENGTH,
     )

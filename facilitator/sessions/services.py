@@ -13,6 +13,7 @@ from ..clock import utcnow
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..groups.models import Group
+from ..summaries.services import ensure_summary
 from .models import (
     LiveSession,
     Participant,
@@ -104,6 +105,7 @@ def create_session(
     title: str,
     waiting_room: bool,
     scheduled_for: datetime | None = None,
+    wins_need_approval: bool = True,
 ) -> LiveSession:
     """Schedule a session, or start it now when no time is given."""
     if not group.is_run_by(actor):
@@ -117,6 +119,7 @@ def create_session(
         group=group,
         title=title.strip() or group.name,
         waiting_room=waiting_room,
+        wins_need_approval=wins_need_approval,
         scheduled_for=scheduled_for,
         join_code=_unused_join_code(),
         created_by_id=actor.id,
@@ -147,6 +150,7 @@ def end_session(actor: Facilitator | None, live_session: LiveSession) -> None:
         raise Invalid("This session has already ended.")
     live_session.end(utcnow())
     record_action(actor, "session.ended", live_session=live_session)
+    ensure_summary(live_session)  # counted now, while everything it counts is there
 
 
 def find_session_by_token(join_token: str) -> LiveSession:

@@ -5,7 +5,7 @@ Identity is settled once, in the connect handlers; see docs/protocol.md for ever
 
 from __future__ import annotations
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import join_room
 from pydantic import Field
@@ -18,6 +18,7 @@ from ..realtime import (
     Caller,
     Empty,
     Payload,
+    facilitator_room,
     facilitators_room,
     ok,
     on_event,
@@ -25,6 +26,7 @@ from ..realtime import (
     participants_room,
     screen_room,
 )
+from ..support.sockets import start_escalation_loop
 from . import services
 from .models import Participant, ParticipantStatus
 from .realtime import (
@@ -65,6 +67,10 @@ def connect_facilitator(auth: object = None) -> None:
     record_connection(request.sid, FACILITATOR_NS, live_session, facilitator_id=current_user.id)
     db.session.commit()
     join_room(screen_room(live_session.id) if is_screen else facilitators_room(live_session.id))
+    if not is_screen:
+        # Support requests alert one facilitator first, then everyone (facilitator/support/sockets.py).
+        join_room(facilitator_room(live_session.id, current_user.id))
+        start_escalation_loop(current_app._get_current_object())
     viewer = "screen" if is_screen else "facilitator"
     socketio.emit(
         "session_state", session_state(live_session, viewer), to=request.sid, namespace=FACILITATOR_NS

@@ -34,7 +34,8 @@ function presenceLabel(person) {
   return PRESENCE[person.status] || (person.online ? "online" : "away");
 }
 
-function actionButton(label, className, onClick, accessibleName) {
+/** A button that runs `onClick`; `accessibleName` says what it acts on, for screen readers. */
+export function actionButton(label, className, onClick, accessibleName) {
   const button = el("button", label, className);
   button.type = "button";
   if (accessibleName) button.setAttribute("aria-label", accessibleName);

@@ -41,12 +41,15 @@ export function newClientId() {
 
 /**
  * Submissions waiting for their acknowledgement, kept in localStorage so that a dropped
- * network or a reload loses nothing. Each is sent again on every reconnect until acknowledged.
+ * network or a reload loses nothing. Each is sent again on every reconnect until acknowledged,
+ * and every acknowledgement, also of a resend after a reload, goes to `onResult(slot, ack, payload)`.
+ * Each capability keeps its own Outbox (its own storage key and handler).
  */
 export class Outbox {
-  constructor(socket, storageKey) {
+  constructor(socket, storageKey, onResult) {
     this.socket = socket;
     this.storageKey = storageKey;
+    this.onResult = onResult;
     socket.on("connect", () => this.flush());
   }
 
@@ -63,11 +66,10 @@ export class Outbox {
   }
 
   /** Queue a submission under a slot (a newer one replaces an unsent older one) and send it. */
-  submit(slot, event, payload, onResult) {
+  submit(slot, event, payload) {
     const items = this.pending();
     items[slot] = { event, payload };
     this.save(items);
-    this.onResult = onResult;
     return this.deliver(slot);
   }
 
@@ -85,7 +87,7 @@ export class Outbox {
       delete items[slot];
       this.save(items);
     }
-    if (this.onResult) this.onResult(slot, ack, item.payload);
+    this.onResult(slot, ack, item.payload);
     return ack;
   }
 

@@ -1,6 +1,6 @@
 // The participant's check-in: mood, feeling words, a note, or Pass; sent safely, shown when revealed.
-import { drawDistribution, el, newClientId } from "./live.js";
-import { $, onState, outbox, socket } from "./room.js";
+import { drawDistribution, el, newClientId, Outbox } from "./live.js";
+import { $, onState, outboxKey, socket } from "./room.js";
 
 const KIND_LABELS = { checkin: "Check-in", checkout: "Check-out", custom: "Question" };
 const SENT = "Sent ✓ You can change your answer until the round closes.";
@@ -114,9 +114,11 @@ function handleResult(slot, ack, payload) {
 async function submitAnswer(content) {
   showStatus("Sending…", "pending");
   const payload = { round_id: currentRound.id, client_id: newClientId(), ...content };
-  const result = await outbox.submit(`round-${currentRound.id}`, "submit_checkin", payload, handleResult);
+  const result = await outbox.submit(`round-${currentRound.id}`, "submit_checkin", payload);
   if (result.queued) showStatus(QUEUED, "pending");
 }
+
+const outbox = new Outbox(socket, outboxKey("checkins"), handleResult);
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();

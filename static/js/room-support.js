@@ -1,6 +1,6 @@
 // "I need support": a private request to the facilitators, kept until delivered, with its status and replies.
 import { el, newClientId, Outbox } from "./live.js";
-import { $, onState, room, socket } from "./room.js";
+import { $, onState, outboxKey, socket } from "./room.js";
 
 const URGENCY = { now: "Now, please", later: "After the session is fine" };
 const STATUS = {
@@ -11,8 +11,7 @@ const STATUS = {
 const QUEUED = "Not sent yet. We'll keep trying as soon as you're connected.";
 const sheet = $("support-sheet");
 const form = $("support-form");
-// An Outbox has one result handler, so requests keep their own rather than share the check-in's.
-const outbox = new Outbox(socket, `stepwise-support-${room.dataset.joinToken}`);
+const outbox = new Outbox(socket, outboxKey("support"), handleResult);
 const requests = new Map();
 
 function showSendStatus(text, state = "") {
@@ -65,7 +64,6 @@ function handleResult(_slot, ack, payload) {
   }
   render();
 }
-outbox.onResult = handleResult; // also for requests sent again after a reload
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -75,7 +73,7 @@ form.addEventListener("submit", async (event) => {
     urgency: form.elements.urgency.value,
     message: $("support-message").value.trim() || null,
   };
-  const result = await outbox.submit(`support-${payload.client_id}`, "request_support", payload, handleResult);
+  const result = await outbox.submit(`support-${payload.client_id}`, "request_support", payload);
   if (result.queued || result.ok) {
     form.reset();
     showSendStatus("");

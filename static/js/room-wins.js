@@ -1,7 +1,7 @@
 // The participant's small wins: share one anonymously (kept until acknowledged), take your own
 // back, and celebrate the group's wall with reactions.
 import { el, newClientId, Outbox, send } from "./live.js";
-import { $, onState, room, socket } from "./room.js";
+import { $, onState, outboxKey, socket } from "./room.js";
 import { reactionRow, WinWall, winBody } from "./wins.js";
 
 const section = $("wins");
@@ -22,7 +22,7 @@ const SHARED = {
 const QUEUED = "Not sent yet. We'll keep trying as soon as you're connected.";
 
 /** Wins not yet acknowledged, across reconnects and reloads; a resend is the same win. */
-const outbox = new Outbox(socket, `stepwise-wins-${room.dataset.joinToken}`);
+const outbox = new Outbox(socket, outboxKey("wins"), handleResult);
 const yours = new Map(); // win id -> {id, text, kind, status}
 let reacted = {}; // win id -> reactions this phone gave
 
@@ -61,7 +61,6 @@ function handleResult(slot, ack, payload) {
   }
   renderYours();
 }
-outbox.onResult = handleResult; // also for wins sent again after a reload
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -74,7 +73,7 @@ form.addEventListener("submit", async (event) => {
   showStatus("Sending…", "pending");
   form.reset();
   countText();
-  const result = await outbox.submit(`win-${payload.client_id}`, "share_win", payload, handleResult);
+  const result = await outbox.submit(`win-${payload.client_id}`, "share_win", payload);
   if (result.queued) {
     showStatus(QUEUED, "pending");
     renderYours();

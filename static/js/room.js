@@ -1,16 +1,17 @@
 // The participant's screen: the live connection, the waiting room, the agenda step, leaving.
 // Each capability adds its own module (room-checkins.js, ...) that imports what it needs from here.
-import { connect, Outbox, send } from "./live.js";
+import { connect, send } from "./live.js";
 
 export const room = document.getElementById("room");
 export const $ = (id) => document.getElementById(id);
 const joinToken = room.dataset.joinToken;
 
+/** The localStorage key of a capability's Outbox on this phone, for this session. */
+export const outboxKey = (capability) => `stepwise-${capability}-${joinToken}`;
+
 export const socket = connect("/participant", { join_token: joinToken }, $("connection"), {
   onRefused: () => window.location.assign(room.dataset.startUrl),
 });
-/** Submissions kept until acknowledged, across reconnects and reloads. */
-export const outbox = new Outbox(socket, `stepwise-outbox-${joinToken}`);
 
 const stateListeners = [];
 /** Run `listener(state)` with every full state: on connect, and after being let in. */
@@ -61,4 +62,10 @@ socket.on("removed", ({ message }) => {
   $("removed-message").textContent = message;
   endWith("removed");
 });
-socket.on("session_ended", () => endWith("ended"));
+socket.on("session_ended", ({ take_home_url: takeHomeUrl }) => {
+  if (takeHomeUrl) {
+    $("take-home-link").href = takeHomeUrl;
+    $("take-home").hidden = false;
+  }
+  endWith("ended");
+});

@@ -119,3 +119,25 @@ def test_answer_waits_offline_and_is_sent_on_reconnect(live_server, new_context)
     context.set_offline(False)
     expect(phone.locator("#checkin-status")).to_contain_text("Sent ✓", timeout=30_000)
     expect(laptop.locator("#count-answered")).to_have_text("1")
+
+
+def test_an_answer_kept_offline_is_sent_after_a_reload(live_server, new_context):
+    laptop = new_context().new_page()
+    join_link = sign_in_and_start_session(live_server, laptop)
+    context = new_context(PHONE)
+    phone = context.new_page()
+    phone.goto(join_link)
+    phone.get_by_role("button", name="Join the session").click()
+    laptop.get_by_role("button", name="Open round").click()
+    expect(phone.locator("#checkin")).to_be_visible()
+
+    context.set_offline(True)
+    expect(phone.locator("#connection")).to_contain_text("Reconnecting", timeout=60_000)
+    phone.locator("label.mood-option", has_text="Really good").click()
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.locator("#checkin-status")).to_contain_text("Not sent yet")
+    context.set_offline(False)
+    phone.reload()  # the page that sent it is gone; the answer waits in the phone's storage
+    expect(phone.locator("#checkin-status")).to_contain_text("Sent ✓", timeout=30_000)
+    expect(phone.locator('input[name="mood"][value="9"]')).to_be_checked()
+    expect(laptop.locator("#count-answered")).to_have_text("1")

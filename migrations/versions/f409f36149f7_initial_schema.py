@@ -1,8 +1,8 @@
 """Initial schema
 
-Revision ID: 5760ee8b2a28
+Revision ID: f409f36149f7
 Revises: 
-Create Date: 2026-11-25 09:48:54.373466
+Create Date: 2026-11-25 10:59:40.973169
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5760ee8b2a28'
+revision = 'f409f36149f7'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -35,6 +35,8 @@ def upgrade():
     sa.Column('crisis_resources', sa.Text(), nullable=False),
     sa.Column('agenda', sa.JSON(), nullable=False),
     sa.Column('min_aggregate_size', sa.Integer(), nullable=False),
+    sa.Column('retention_days', sa.Integer(), nullable=True),
+    sa.Column('purge_win_texts', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('archived_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_group'))
@@ -73,8 +75,10 @@ def upgrade():
     sa.Column('waiting_room', sa.Boolean(), nullable=False),
     sa.Column('locked', sa.Boolean(), nullable=False),
     sa.Column('current_step', sa.Integer(), nullable=False),
+    sa.Column('wins_need_approval', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column('anonymity_key', sa.LargeBinary(length=32), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('last_activity_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['facilitator.id'], name=op.f('fk_live_session_created_by_id_facilitator'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['group_id'], ['group.id'], name=op.f('fk_live_session_group_id_group'), ondelete='CASCADE'),
@@ -130,6 +134,37 @@ def upgrade():
     with op.batch_alter_table('participant', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_participant_live_session_id'), ['live_session_id'], unique=False)
 
+    op.create_table('session_summary',
+    sa.Column('live_session_id', sa.Integer(), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('notes_updated_at', sa.DateTime(), nullable=True),
+    sa.Column('take_home_token', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['live_session_id'], ['live_session.id'], name=op.f('fk_session_summary_live_session_id_live_session'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('live_session_id', name=op.f('pk_session_summary')),
+    sa.UniqueConstraint('take_home_token', name=op.f('uq_session_summary_take_home_token'))
+    )
+    op.create_table('win',
+    sa.Column('id', sa.String(length=16), nullable=False),
+    sa.Column('live_session_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.String(length=280), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('held', sa.Boolean(), nullable=False),
+    sa.Column('spotlit', sa.Boolean(), nullable=False),
+    sa.Column('author_key', sa.String(length=64), nullable=False),
+    sa.Column('resend_key', sa.String(length=64), nullable=False),
+    sa.Column('shared_at', sa.DateTime(), nullable=False),
+    sa.Column('release_at', sa.DateTime(), nullable=True),
+    sa.Column('wall_position', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['live_session_id'], ['live_session.id'], name=op.f('fk_win_live_session_id_live_session'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_win')),
+    sa.UniqueConstraint('live_session_id', 'resend_key', name=op.f('uq_win_live_session_id'))
+    )
+    with op.batch_alter_table('win', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_win_live_session_id'), ['live_session_id'], unique=False)
+
     op.create_table('checkin_answer',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -158,6 +193,7 @@ def upgrade():
     sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('categories', sa.JSON(), nullable=False),
+    sa.Column('matched', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('acknowledged_at', sa.DateTime(), nullable=True),
     sa.Column('acknowledged_by_id', sa.Integer(), nullable=True),
@@ -186,11 +222,76 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_socket_connection_live_session_id'), ['live_session_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_socket_connection_participant_id'), ['participant_id'], unique=False)
 
+    op.create_table('win_reaction',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('win_id', sa.String(length=16), nullable=False),
+    sa.Column('reaction', sa.String(length=10), nullable=False),
+    sa.Column('reactor_key', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['win_id'], ['win.id'], name=op.f('fk_win_reaction_win_id_win'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_win_reaction')),
+    sa.UniqueConstraint('win_id', 'reaction', 'reactor_key', name=op.f('uq_win_reaction_win_id'))
+    )
+    with op.batch_alter_table('win_reaction', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_win_reaction_win_id'), ['win_id'], unique=False)
+
+    op.create_table('support_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('live_session_id', sa.Integer(), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=True),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('urgency', sa.String(length=8), nullable=False),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('safety_flag_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('escalated_at', sa.DateTime(), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolution_note', sa.Text(), nullable=True),
+    sa.Column('acknowledged_at', sa.DateTime(), nullable=True),
+    sa.Column('acknowledged_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['acknowledged_by_id'], ['facilitator.id'], name=op.f('fk_support_request_acknowledged_by_id_facilitator'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['live_session_id'], ['live_session.id'], name=op.f('fk_support_request_live_session_id_live_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_support_request_participant_id_participant'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['facilitator.id'], name=op.f('fk_support_request_resolved_by_id_facilitator'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['safety_flag_id'], ['safety_flag.id'], name=op.f('fk_support_request_safety_flag_id_safety_flag'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_support_request')),
+    sa.UniqueConstraint('participant_id', 'client_id', name=op.f('uq_support_request_participant_id'))
+    )
+    with op.batch_alter_table('support_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_support_request_live_session_id'), ['live_session_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_support_request_participant_id'), ['participant_id'], unique=False)
+
+    op.create_table('support_reply',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('facilitator_id', sa.Integer(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['facilitator_id'], ['facilitator.id'], name=op.f('fk_support_reply_facilitator_id_facilitator'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['request_id'], ['support_request.id'], name=op.f('fk_support_reply_request_id_support_request'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_support_reply'))
+    )
+    with op.batch_alter_table('support_reply', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_support_reply_request_id'), ['request_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('support_reply', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_support_reply_request_id'))
+
+    op.drop_table('support_reply')
+    with op.batch_alter_table('support_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_support_request_participant_id'))
+        batch_op.drop_index(batch_op.f('ix_support_request_live_session_id'))
+
+    op.drop_table('support_request')
+    with op.batch_alter_table('win_reaction', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_win_reaction_win_id'))
+
+    op.drop_table('win_reaction')
     with op.batch_alter_table('socket_connection', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_socket_connection_participant_id'))
         batch_op.drop_index(batch_op.f('ix_socket_connection_live_session_id'))
@@ -206,6 +307,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_checkin_answer_participant_id'))
 
     op.drop_table('checkin_answer')
+    with op.batch_alter_table('win', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_win_live_session_id'))
+
+    op.drop_table('win')
+    op.drop_table('session_summary')
     with op.batch_alter_table('participant', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_participant_live_session_id'))
 

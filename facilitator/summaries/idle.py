@@ -1,0 +1,92 @@
+"""Sessions left open end by themselves, so that every session gets its summary.
+
+A live session is idle when nobody is connected to it (no console, screen or phone), nobody
+joined and no facilitator acted for IDLE_SESSION_MINUTES. Each server process scans for such
+sessions every IDLE_SESSION_SCAN_SECONDS; a conditional UPDATE lets exactly one process claim
+each session, however many run. See docs/summaries.md.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import exists, func, select, update
+
+from ..clock import utcnow
+from ..extensions import db, socketio
+from ..sessions import services as session_services
+from ..sessions.models import LiveSession, Participant, SessionState, SocketConnection
+
+
+def claim_idle_sessions(idle_since: datetime, now: datetime) -> list[LiveSession]:
+    """Claim, and return, the live sessions with nobody connected and no activity since `idle_since`.
+
+    The claim sets `ended_at` where it is still empty, so a session is claimed once in all.
+    """
+    last_activity = func.coalesce(LiveSession.last_activity_at, LiveSession.started_at)
+    joined_since = exists().where(
+        Participant.live_session_id == LiveSession.id, Participant.joined_at > idle_since
+    )
+    connected = exists().where(SocketConnection.live_session_id == LiveSession.id)
+    claimed_ids = db.session.scalars(
+        update(LiveSession)
+        .where(
+            LiveSession.state == SessionState.LIVE,
+            LiveSession.ended_at.is_(None),
+            last_activity <= idle_since,
+            ~joined_since,
+            ~connected,
+        )
+        .values(ended_at=now)
+        .returning(LiveSession.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not claimed_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(LiveSession)
+            .where(LiveSession.id.in_(claimed_ids))
+            .order_by(LiveSession.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def end_idle_sessions(now: datetime) -> list[LiveSession]:
+    """End every idle session as a facilitator would (summary included) and commit.
+
+    Nobody is connected to an idle session, so there is nobody to announce the end to.
+    """
+    idle_since = now - timedelta(minutes=current_app.config["IDLE_SESSION_MINUTES"])
+    ended = claim_idle_sessions(idle_since, now)
+    for live_session in ended:
+        session_services.end_session(None, live_session)
+    db.session.commit()
+    return ended
+
+
+_idle_loop_started = False
+
+
+def start_idle_session_loop(app: Flask) -> None:
+    """Start this process's scan for idle sessions, once; under TESTING, tests call the scan."""
+    global _idle_loop_started
+    if _idle_loop_started or app.config["TESTING"]:
+        return
+    _idle_loop_started = True
+    socketio.start_background_task(_scan_for_idle_sessions, app)
+
+
+def _scan_for_idle_sessions(app: Flask) -> None:
+    while True:
+        socketio.sleep(app.config["IDLE_SESSION_SCAN_SECONDS"])
+        with app.app_context():
+            try:
+                end_idle_sessions(utcnow())
+            except Exception:
+                db.session.rollback()
+                app.logger.exception("The scan for idle sessions failed")
+            finally:
+                db.session.remove()

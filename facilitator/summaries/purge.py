@@ -1,0 +1,151 @@
+"""The retention purge: `flask --app wsgi purge` removes people's written words from old sessions.
+
+A group may set a retention period in days. Once a session of that group ended longer ago than
+that, its free text goes (check-in notes, safety-flag texts, the facilitators' private notes,
+and whatever other capabilities register with `purge_step`); its stored summary, which holds
+only counts and aggregates, stays. Running it again removes nothing more, so it is safe from
+cron. See docs/summaries.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import click
+from sqlalchemy import select, update
+
+from ..checkins.models import CheckInAnswer, CheckInRound
+from ..clock import utcnow
+from ..extensions import db
+from ..groups.models import Group
+from ..sessions.models import LiveSession, SessionState
+from ..support.models import SafetyFlag
+from .models import SessionSummary
+from .services import ensure_summary
+
+# A step removes one kind of free text from the given sessions of a group; returns how many texts.
+PurgeRun = Callable[[Group, list[int]], int]
+
+
+@dataclass(frozen=True)
+class PurgeStep:
+    what: str  # plural, for the report: "check-in notes"
+    run: PurgeRun
+
+
+_purge_steps: list[PurgeStep] = []
+
+
+def purge_step(what: str) -> Callable[[PurgeRun], PurgeRun]:
+    """Register a capability's free text for the purge (`what` names it in the report)."""
+
+    def register(run: PurgeRun) -> PurgeRun:
+        _purge_steps.append(PurgeStep(what, run))
+        return run
+
+    return register
+
+
+@purge_step("check-in notes")
+def purge_checkin_notes(_group: Group, live_session_ids: list[int]) -> int:
+    """Notes written in check-in rounds; moods and feeling words stay."""
+    rounds = select(CheckInRound.id).where(CheckInRound.live_session_id.in_(live_session_ids))
+    return db.session.execute(
+        update(CheckInAnswer)
+        .where(CheckInAnswer.round_id.in_(rounds), CheckInAnswer.note.is_not(None))
+        .values(note=None, note_shared=False)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+@purge_step("safety flag texts")
+def purge_safety_flag_texts(_group: Group, live_session_ids: list[int]) -> int:
+    """The flagged words; when, where from and which categories stay."""
+    return db.session.execute(
+        update(SafetyFlag)
+        .where(SafetyFlag.live_session_id.in_(live_session_ids), SafetyFlag.text != "")
+        .values(text="")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+@purge_step("facilitators' notes")
+def purge_summary_notes(_group: Group, live_session_ids: list[int]) -> int:
+    """The facilitators' private notes on each session's summary."""
+    return db.session.execute(
+        update(SessionSummary)
+        .where(SessionSummary.live_session_id.in_(live_session_ids), SessionSummary.notes.is_not(None))
+        .values(notes=None, notes_updated_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+@dataclass
+class PurgeReport:
+    """What the purge did for one group."""
+
+    group: Group
+    sessions: int
+    removed: dict[str, int] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """One line for the command's output."""
+        done = [f"{count} {what}" for what, count in self.removed.items() if count]
+        plural = "" if self.sessions == 1 else "s"
+        ended = f"{self.sessions} session{plural} ended more than {self.group.retention_days} days ago"
+        return f"{self.group.name}: {ended}; " + (
+            "removed " + ", ".join(done) + "." if done else "nothing left to remove."
+        )
+
+
+def sessions_past_retention(group: Group, now: datetime) -> list[LiveSession]:
+    """The group's sessions that ended longer ago than its retention period."""
+    cutoff = now - timedelta(days=group.retention_days)
+    return list(
+        db.session.scalars(
+            select(LiveSession).where(
+                LiveSession.group_id == group.id,
+                LiveSession.state == SessionState.ENDED,
+                LiveSession.ended_at <= cutoff,
+            )
+        )
+    )
+
+
+def purge_group(group: Group, now: datetime) -> PurgeReport:
+    """Remove the free text of the group's sessions past retention, keeping (or first making)
+    each session's summary."""
+    live_sessions = sessions_past_retention(group, now)
+    report = PurgeReport(group, len(live_sessions))
+    if not live_sessions:
+        return report
+    for live_session in live_sessions:
+        ensure_summary(live_session)
+    ids = [live_session.id for live_session in live_sessions]
+    for step in _purge_steps:
+        report.removed[step.what] = step.run(group, ids)
+    return report
+
+
+def purge_past_retention(now: datetime) -> list[PurgeReport]:
+    """Purge every group that has a retention period, committing group by group."""
+    groups = db.session.scalars(
+        select(Group).where(Group.retention_days.is_not(None)).order_by(Group.id)
+    ).all()
+    reports = []
+    for group in groups:
+        reports.append(purge_group(group, now))
+        db.session.commit()
+    return reports
+
+
+@click.command("purge")
+def purge_command() -> None:
+    """Remove written words from sessions older than their group's retention period (safe to rerun)."""
+    reports = purge_past_retention(utcnow())
+    for report in reports:
+        click.echo(report.describe())
+    if not reports:
+        click.echo("No group has a retention period, so nothing was removed.")

@@ -1,0 +1,90 @@
+"""The support requests' part of a session summary, and their part of the purge."""
+
+from __future__ import annotations
+
+import statistics
+
+from sqlalchemy import select, update
+
+from ..clock import isoformat
+from ..extensions import db
+from ..groups.models import Group
+from ..sessions.models import LiveSession
+from ..summaries.purge import purge_step
+from ..summaries.services import summary_part
+from .models import SupportReply, SupportRequest, SupportUrgency
+
+
+def _seconds(start, end) -> int | None:
+    return round((end - start).total_seconds()) if start and end else None
+
+
+def _rows(section: dict) -> list[tuple[str, str]]:
+    rows = [
+        ("Support requests", str(section["count"])),
+        ("Asked for now", str(section["urgent"])),
+        ("Acknowledged", str(section["acknowledged"])),
+        ("Raised again (not seen in time)", str(section["escalated"])),
+    ]
+    if section["median_seconds_to_acknowledge"] is not None:
+        rows.append(("Median time to acknowledge", f"{section['median_seconds_to_acknowledge']} s"))
+        rows.append(("Longest time to acknowledge", f"{section['longest_seconds_to_acknowledge']} s"))
+    return rows
+
+
+@summary_part("support", "Support requests", rows=_rows, template="support/_summary.html")
+def support_summary(live_session: LiveSession) -> dict:
+    """How many asked for support, how urgently, and how soon a facilitator answered.
+
+    Only times and counts: the messages stay with the requests (and go with the purge).
+    """
+    requests = db.session.scalars(
+        select(SupportRequest)
+        .where(SupportRequest.live_session_id == live_session.id)
+        .order_by(SupportRequest.id)
+    ).all()
+    entries = [
+        {
+            "urgency": request.urgency,
+            "created_at": isoformat(request.created_at),
+            "seconds_to_acknowledge": _seconds(request.created_at, request.acknowledged_at),
+            "escalated": request.escalated_at is not None,
+            "resolved": request.resolved_at is not None,
+        }
+        for request in requests
+    ]
+    waits = [
+        entry["seconds_to_acknowledge"] for entry in entries if entry["seconds_to_acknowledge"] is not None
+    ]
+    return {
+        "count": len(entries),
+        "urgent": sum(entry["urgency"] == SupportUrgency.NOW for entry in entries),
+        "acknowledged": len(waits),
+        "escalated": sum(entry["escalated"] for entry in entries),
+        "median_seconds_to_acknowledge": round(statistics.median(waits)) if waits else None,
+        "longest_seconds_to_acknowledge": max(waits) if waits else None,
+        "requests": entries,
+    }
+
+
+@purge_step("support messages")
+def purge_support_messages(_group: Group, live_session_ids: list[int]) -> int:
+    """Participants' messages, the facilitators' replies and resolution notes; the times stay."""
+    in_sessions = SupportRequest.live_session_id.in_(live_session_ids)
+    purged = db.session.execute(
+        update(SupportRequest)
+        .where(
+            in_sessions, (SupportRequest.message.is_not(None)) | (SupportRequest.resolution_note.is_not(None))
+        )
+        .values(message=None, resolution_note=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    purged += db.session.execute(
+        update(SupportReply)
+        .where(
+            SupportReply.request_id.in_(select(SupportRequest.id).where(in_sessions)), SupportReply.text != ""
+        )
+        .values(text="")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return purged
