@@ -77,14 +77,29 @@ class OwnServer:
     def flask(self, *args: str, stdin: str = "") -> None:
         subprocess.run(
             [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-            cwd=ROOT, env=self.env, input=stdin, text=True, check=True, capture_output=True,
+            cwd=ROOT,
+            env=self.env,
+            input=stdin,
+            text=True,
+            check=True,
+            capture_output=True,
         )
 
     def start(self) -> None:
         self.flask("db", "upgrade")
-        self.flask("create-facilitator", "--email", "bench@example.org", "--name", "Bench", "--password-stdin", stdin=PASSWORD)
+        self.flask(
+            "create-facilitator",
+            "--email",
+            "bench@example.org",
+            "--name",
+            "Bench",
+            "--password-stdin",
+            stdin=PASSWORD,
+        )
         log = open(self.folder / "server.log", "w")  # noqa: SIM115 - lives as long as the server
-        self.process = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=self.env, stdout=log, stderr=log)
+        self.process = subprocess.Popen(
+            [sys.executable, "wsgi.py"], cwd=ROOT, env=self.env, stdout=log, stderr=log
+        )
         for _ in range(300):
             try:
                 if requests.get(self.url + "/healthz", timeout=1).ok:
@@ -111,8 +126,13 @@ def submit(http: requests.Session, url: str, data: dict, form_url: str | None = 
 def open_session(url: str, email: str, password: str) -> tuple[requests.Session, int, str]:
     facilitator = requests.Session()
     submit(facilitator, url + "/login", {"email": email, "password": password})
-    form = {"name": "Benchmark group", "crisis_resources": "Call 988", "min_aggregate_size": "3",
-            "agenda-0-kind": "checkin", "agenda-0-title": "Check-in"}
+    form = {
+        "name": "Benchmark group",
+        "crisis_resources": "Call 988",
+        "min_aggregate_size": "3",
+        "agenda-0-kind": "checkin",
+        "agenda-0-title": "Check-in",
+    }
     group = submit(facilitator, url + "/groups/new", form)
     console = submit(facilitator, group.url + "/sessions", {"title": "Benchmark"}, form_url=group.url)
     session_id = int(console.url.rstrip("/").rsplit("/", 1)[1])
@@ -132,7 +152,9 @@ async def join_phones(url: str, join_token: str, count: int) -> list[str]:
     async def join_one(number: int) -> str:
         async with semaphore, aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
             page = await (await http.get(f"{url}/j/{join_token}")).text()
-            await http.post(f"{url}/j/{join_token}", data={"csrf_token": csrf(page), "display_name": f"Phone {number}"})
+            await http.post(
+                f"{url}/j/{join_token}", data={"csrf_token": csrf(page), "display_name": f"Phone {number}"}
+            )
             return cookie_header(http.cookie_jar)
 
     return await asyncio.gather(*(join_one(n) for n in range(count)))
@@ -153,8 +175,13 @@ async def run(args: argparse.Namespace, url: str, server_pid: int | None) -> Non
         counted_at.setdefault(total, time.perf_counter())
 
     console.on("round_updated", on_round_updated, namespace="/facilitator")
-    await console.connect(url, namespaces=["/facilitator"], auth={"live_session_id": session_id},
-                          headers={"Cookie": cookie_header(facilitator.cookies)}, wait_timeout=30)
+    await console.connect(
+        url,
+        namespaces=["/facilitator"],
+        auth={"live_session_id": session_id},
+        headers={"Cookie": cookie_header(facilitator.cookies)},
+        wait_timeout=30,
+    )
 
     phones = [socketio.AsyncClient(reconnection=False) for _ in cookies]
     started = time.perf_counter()
@@ -162,14 +189,21 @@ async def run(args: argparse.Namespace, url: str, server_pid: int | None) -> Non
 
     async def connect(phone: socketio.AsyncClient, cookie: str) -> None:
         async with semaphore:
-            await phone.connect(url, namespaces=["/participant"], auth={"join_token": join_token},
-                                headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=60)
+            await phone.connect(
+                url,
+                namespaces=["/participant"],
+                auth={"join_token": join_token},
+                headers={"Cookie": cookie},
+                transports=["websocket"],
+                wait_timeout=60,
+            )
 
     await asyncio.gather(*(connect(phone, cookie) for phone, cookie in zip(phones, cookies, strict=True)))
     print(f"connected {len(phones)} phone sockets in {time.perf_counter() - started:.1f} s")
     if server_pid:
         await asyncio.sleep(1)
-        print(f"server memory: {memory_before:.0f} MiB before the sockets, {rss_mib(server_pid):.0f} MiB with them")
+        after = rss_mib(server_pid)
+        print(f"server memory: {memory_before:.0f} MiB before the sockets, {after:.0f} MiB with them")
 
     ack = await console.call("open_round", {"kind": "checkin"}, namespace="/facilitator", timeout=30)
     round_id = ack["round_id"]
@@ -180,8 +214,13 @@ async def run(args: argparse.Namespace, url: str, server_pid: int | None) -> Non
     ack_latency: list[float] = []
 
     async def answer(number: int, phone: socketio.AsyncClient) -> None:
-        payload = {"round_id": round_id, "client_id": f"bench-{number:08d}", "mood": 1 + number % 10,
-                   "feelings": ["hopeful"] if number % 3 else [], "note": "a short note" if number % 5 == 0 else None}
+        payload = {
+            "round_id": round_id,
+            "client_id": f"bench-{number:08d}",
+            "mood": 1 + number % 10,
+            "feelings": ["hopeful"] if number % 3 else [],
+            "note": "a short note" if number % 5 == 0 else None,
+        }
         sent = time.perf_counter()
         sent_at.append(sent)
         reply = await phone.call("submit_checkin", payload, namespace="/participant", timeout=60)
@@ -214,7 +253,9 @@ async def run(args: argparse.Namespace, url: str, server_pid: int | None) -> Non
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--phones", type=int, default=300)
     parser.add_argument("--rate", type=float, default=100, help="answers per second")
     parser.add_argument("--url", help="an already running Stepwise (default: start one)")

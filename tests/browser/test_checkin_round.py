@@ -13,7 +13,13 @@ pytestmark = pytest.mark.browser
 def sign_in_and_start_session(live_server, laptop, minimum: str = "2") -> str:
     """Create a facilitator, sign in, make a group and start a session; returns the join link."""
     live_server.flask(
-        "create-facilitator", "--email", "dana@example.org", "--name", "Dana", "--password-stdin", stdin=PASSWORD
+        "create-facilitator",
+        "--email",
+        "dana@example.org",
+        "--name",
+        "Dana",
+        "--password-stdin",
+        stdin=PASSWORD,
     )
     laptop.goto(live_server.url + "/login")
     laptop.get_by_label("E-mail").fill("dana@example.org")
@@ -70,7 +76,9 @@ def test_check_in_and_check_out_rounds(live_server, new_context):
     expect(laptop.locator("#count-passed")).to_have_text("1")
     expect(laptop.locator("#count-waiting")).to_have_text("0")
     expect(laptop.locator("#mood-stats")).to_have_text("Average 5.5 · median 5.5")
-    expect(laptop.locator("#mood-distribution")).to_have_attribute("aria-label", re.compile("4: 1, 5: 0, 6: 0, 7: 1"))
+    expect(laptop.locator("#mood-distribution")).to_have_attribute(
+        "aria-label", re.compile("4: 1, 5: 0, 6: 0, 7: 1")
+    )
     expect(laptop.locator("#feeling-counts li").first).to_have_text("tired × 2")
     expect(laptop.locator("#responses")).to_contain_text("Made it to the gym twice <3")
     screenshot(laptop, "console-mid-round")
@@ -82,7 +90,9 @@ def test_check_in_and_check_out_rounds(live_server, new_context):
 
     laptop.get_by_role("button", name="Reveal to the group").click()
     for phone in (ana, bo, cy):
-        expect(phone.locator("#reveal")).to_contain_text("Average mood 6.5, middle value 6.5, from 2 answers.")
+        expect(phone.locator("#reveal")).to_contain_text(
+            "Average mood 6.5, middle value 6.5, from 2 answers."
+        )
         expect(phone.locator("#reveal")).not_to_contain_text("Ana")
     expect(ana.locator("#checkin-status")).to_have_text("This round has closed. Thank you.")
     expect(ana.locator("#checkin-form")).to_be_hidden()
