@@ -143,4 +143,6 @@ class SocketConnection(db.Model):
     facilitator_id: Mapped[int | None] = mapped_column(
         ForeignKey("facilitator.id", ondelete="CASCADE"), index=True
     )
+    # A projected shared screen: a facilitator's connection, but nobody is reading alerts on it.
+    is_screen: Mapped[bool] = mapped_column(default=False)
     connected_at: Mapped[datetime] = mapped_column(default=utcnow)

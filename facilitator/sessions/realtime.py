@@ -46,6 +46,7 @@ def record_connection(
     *,
     participant: Participant | None = None,
     facilitator_id: int | None = None,
+    is_screen: bool = False,
 ) -> None:
     db.session.merge(
         SocketConnection(
@@ -54,6 +55,7 @@ def record_connection(
             live_session_id=live_session.id,
             participant_id=participant.id if participant else None,
             facilitator_id=facilitator_id,
+            is_screen=is_screen,
         )
     )
 

@@ -22,6 +22,7 @@ from ..errors import DomainError
 from ..extensions import db, limiter
 from ..groups.forms import ConfirmForm
 from ..groups.services import load_group_for
+from ..summaries.services import take_home_url
 from ..support import services as support_services
 from ..wins.models import WIN_KIND_LABELS, WIN_TEXT_MAX_LENGTH
 from . import services
@@ -179,7 +180,13 @@ def join(join_token: str):
     try:
         services.check_joinable(live_session)
     except DomainError as error:
-        return render_template("sessions/closed.html", message=error.message, group=group), error.status_code
+        # Someone who took part and comes back after the end still finds their take-home page.
+        took_part = services.find_seat(live_session, seat_participant_id(request, live_session)) is not None
+        take_home = take_home_url(live_session) if live_session.is_ended and took_part else None
+        page = render_template(
+            "sessions/closed.html", message=error.message, group=group, take_home=take_home
+        )
+        return page, error.status_code
     form = JoinForm()
     if form.validate_on_submit():
         try:

@@ -64,7 +64,9 @@ def connect_facilitator(auth: object = None) -> None:
     is_screen = _auth_value(auth, "screen") is True
     session["live_session_id"] = live_session.id
     session["screen"] = is_screen
-    record_connection(request.sid, FACILITATOR_NS, live_session, facilitator_id=current_user.id)
+    record_connection(
+        request.sid, FACILITATOR_NS, live_session, facilitator_id=current_user.id, is_screen=is_screen
+    )
     db.session.commit()
     join_room(screen_room(live_session.id) if is_screen else facilitators_room(live_session.id))
     if not is_screen:

@@ -79,8 +79,9 @@ def request_support(
 def first_alerted_facilitator_id(live_session: LiveSession, support_request: SupportRequest) -> int | None:
     """Who hears of a new request first; None means every facilitator with the session open.
 
-    The facilitator who started the session, while one of their consoles is connected to it and
-    they still run the group. A flagged message goes to everyone at once, like its safety flag.
+    The facilitator who started the session, while one of their consoles (not a shared screen) is
+    connected to it and they still run the group. A flagged message goes to everyone at once,
+    like its safety flag.
     """
     lead_id = live_session.created_by_id
     if lead_id is None or support_request.safety_flag_id is not None:
@@ -90,7 +91,9 @@ def first_alerted_facilitator_id(live_session: LiveSession, support_request: Sup
     connected = db.session.scalar(
         select(SocketConnection.sid)
         .where(
-            SocketConnection.live_session_id == live_session.id, SocketConnection.facilitator_id == lead_id
+            SocketConnection.live_session_id == live_session.id,
+            SocketConnection.facilitator_id == lead_id,
+            SocketConnection.is_screen.is_(False),
         )
         .limit(1)
     )

@@ -140,3 +140,14 @@ def test_sessions_of_other_groups_are_not_found(app, live_session, make_facilita
     login(client, make_facilitator("Other"))
     for path in ("", "/screen", "/qr.svg"):
         assert client.get(f"/sessions/{live_session.id}{path}").status_code == 404
+
+
+def test_after_the_end_a_participant_finds_the_take_home_page_again(client, join, live_session, facilitator):
+    phone = join(live_session, "Came Back", connect=False)
+    services.end_session(facilitator, live_session)
+    db.session.commit()
+    again = phone.client.get(f"/j/{live_session.join_token}").get_data(as_text=True)
+    assert "Something to take home" in again
+    assert "/take-home/" in again
+    # Someone who never took part is not offered it.
+    assert "/take-home/" not in client.get(f"/j/{live_session.join_token}").get_data(as_text=True)

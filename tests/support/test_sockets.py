@@ -70,6 +70,22 @@ def test_every_console_is_alerted_when_the_lead_has_none_open(app, console, co_c
     assert entry["name"] == "Asker"
 
 
+def test_a_shared_screen_does_not_count_as_the_leads_console(
+    app, facilitator_client, console, co_console, live_session, join
+):
+    console.disconnect(FACILITATOR_NS)
+    screen = socketio.test_client(
+        app,
+        namespace=FACILITATOR_NS,
+        auth={"live_session_id": live_session.id, "screen": True},
+        flask_test_client=facilitator_client,
+    )
+    assert screen.is_connected(FACILITATOR_NS)
+    assert ask(join(live_session, "Asker"))["ok"]
+    [(_, entry)] = console_events(co_console, "support_requested")  # nobody is left waiting
+    assert entry["name"] == "Asker"
+
+
 def test_acknowledgement_and_reply_reach_only_that_participant(console, co_console, live_session, join):
     asker, other = join(live_session, "Asker"), join(live_session, "Other")
     request_id = ask(asker)["request"]["id"]

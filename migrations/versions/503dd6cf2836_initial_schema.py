@@ -1,8 +1,8 @@
 """Initial schema
 
-Revision ID: f409f36149f7
+Revision ID: 503dd6cf2836
 Revises: 
-Create Date: 2026-11-25 10:59:40.973169
+Create Date: 2026-11-25 11:06:02.419659
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'f409f36149f7'
+revision = '503dd6cf2836'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -211,6 +211,7 @@ def upgrade():
     sa.Column('live_session_id', sa.Integer(), nullable=False),
     sa.Column('participant_id', sa.Integer(), nullable=True),
     sa.Column('facilitator_id', sa.Integer(), nullable=True),
+    sa.Column('is_screen', sa.Boolean(), nullable=False),
     sa.Column('connected_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['facilitator_id'], ['facilitator.id'], name=op.f('fk_socket_connection_facilitator_id_facilitator'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['live_session_id'], ['live_session.id'], name=op.f('fk_socket_connection_live_session_id_live_session'), ondelete='CASCADE'),
