@@ -19,8 +19,8 @@ if __name__ == "__main__":
 
 from facilitator import create_app
 from facilitator.extensions import socketio
+from facilitator.jobs import start_periodic_jobs
 from facilitator.sessions.realtime import forget_all_connections
-from facilitator.summaries.idle import start_idle_session_loop
 
 app = create_app()
 
@@ -28,7 +28,7 @@ if __name__ == "__main__":
     if not app.config["SOCKETIO_MESSAGE_QUEUE"]:
         with app.app_context():
             forget_all_connections()
-    start_idle_session_loop(app)
+    start_periodic_jobs(app)
     server_options = {
         # eventlet serves at most 1,024 connections at once unless told otherwise.
         "eventlet": {"max_size": app.config["MAX_CONNECTIONS"]},

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from ..errors import NotFound
 from ..extensions import db, socketio
+from ..jobs import start_periodic_jobs
 from ..realtime import (
     FACILITATOR_NS,
     PARTICIPANT_NS,
@@ -26,7 +27,6 @@ from ..realtime import (
     participants_room,
     screen_room,
 )
-from ..support.sockets import start_escalation_loop
 from . import services
 from .models import Participant, ParticipantStatus
 from .realtime import (
@@ -72,7 +72,8 @@ def connect_facilitator(auth: object = None) -> None:
     if not is_screen:
         # Support requests alert one facilitator first, then everyone (facilitator/support/sockets.py).
         join_room(facilitator_room(live_session.id, current_user.id))
-        start_escalation_loop(current_app._get_current_object())
+        # Other servers than `python wsgi.py` get their periodic jobs with the first console.
+        start_periodic_jobs(current_app._get_current_object())
     viewer = "screen" if is_screen else "facilitator"
     socketio.emit(
         "session_state", session_state(live_session, viewer), to=request.sid, namespace=FACILITATOR_NS

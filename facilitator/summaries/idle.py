@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app
-from sqlalchemy import exists, func, select, update
+from flask import current_app
+from sqlalchemy import exists, func
 
-from ..clock import utcnow
-from ..extensions import db, socketio
+from ..extensions import db
+from ..jobs import claim
 from ..sessions import services as session_services
 from ..sessions.models import LiveSession, Participant, SessionState, SocketConnection
 
@@ -29,28 +29,15 @@ def claim_idle_sessions(idle_since: datetime, now: datetime) -> list[LiveSession
         Participant.live_session_id == LiveSession.id, Participant.joined_at > idle_since
     )
     connected = exists().where(SocketConnection.live_session_id == LiveSession.id)
-    claimed_ids = db.session.scalars(
-        update(LiveSession)
-        .where(
-            LiveSession.state == SessionState.LIVE,
-            LiveSession.ended_at.is_(None),
-            last_activity <= idle_since,
-            ~joined_since,
-            ~connected,
-        )
-        .values(ended_at=now)
-        .returning(LiveSession.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    if not claimed_ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(LiveSession)
-            .where(LiveSession.id.in_(claimed_ids))
-            .order_by(LiveSession.id)
-            .execution_options(populate_existing=True)
-        )
+    return claim(
+        LiveSession,
+        LiveSession.state == SessionState.LIVE,
+        LiveSession.ended_at.is_(None),
+        last_activity <= idle_since,
+        ~joined_since,
+        ~connected,
+        values={"ended_at": now},
+        order_by=LiveSession.id,
     )
 
 
@@ -65,28 +52,3 @@ def end_idle_sessions(now: datetime) -> list[LiveSession]:
         session_services.end_session(None, live_session)
     db.session.commit()
     return ended
-
-
-_idle_loop_started = False
-
-
-def start_idle_session_loop(app: Flask) -> None:
-    """Start this process's scan for idle sessions, once; under TESTING, tests call the scan."""
-    global _idle_loop_started
-    if _idle_loop_started or app.config["TESTING"]:
-        return
-    _idle_loop_started = True
-    socketio.start_background_task(_scan_for_idle_sessions, app)
-
-
-def _scan_for_idle_sessions(app: Flask) -> None:
-    while True:
-        socketio.sleep(app.config["IDLE_SESSION_SCAN_SECONDS"])
-        with app.app_context():
-            try:
-                end_idle_sessions(utcnow())
-            except Exception:
-                db.session.rollback()
-                app.logger.exception("The scan for idle sessions failed")
-            finally:
-                db.session.remove()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from ..accounts.models import Facilitator
 from ..audit.services import record_action
 from ..clock import isoformat, utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..jobs import claim
 from ..sessions.models import LiveSession, Participant, SessionState, SocketConnection
 from .models import SafetyFlag, SupportRequest, SupportUrgency
 from .safety import screen_participant_text
@@ -167,28 +168,15 @@ def claim_overdue_requests(due_before: datetime, now: datetime) -> list[SupportR
     request is claimed (and announced) by exactly one of them.
     """
     live_sessions = select(LiveSession.id).where(LiveSession.state == SessionState.LIVE)
-    claimed_ids = db.session.scalars(
-        update(SupportRequest)
-        .where(
-            SupportRequest.live_session_id.in_(live_sessions),
-            SupportRequest.created_at <= due_before,
-            SupportRequest.acknowledged_at.is_(None),
-            SupportRequest.resolved_at.is_(None),
-            SupportRequest.escalated_at.is_(None),
-        )
-        .values(escalated_at=now)
-        .returning(SupportRequest.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    if not claimed_ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(SupportRequest)
-            .where(SupportRequest.id.in_(claimed_ids))
-            .order_by(SupportRequest.created_at)
-            .execution_options(populate_existing=True)
-        )
+    return claim(
+        SupportRequest,
+        SupportRequest.live_session_id.in_(live_sessions),
+        SupportRequest.created_at <= due_before,
+        SupportRequest.acknowledged_at.is_(None),
+        SupportRequest.resolved_at.is_(None),
+        SupportRequest.escalated_at.is_(None),
+        values={"escalated_at": now},
+        order_by=SupportRequest.created_at,
     )
 
 

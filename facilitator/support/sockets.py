@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Literal
 
-from flask import Flask, current_app
+from flask import current_app
 from pydantic import Field
 
-from ..clock import utcnow
-from ..extensions import db, socketio
+from ..extensions import db
 from ..realtime import FACILITATOR_NS, PARTICIPANT_NS, Caller, ClientId, Payload, ok, on_event
 from ..sessions.models import LiveSession, Participant
 from ..sessions.realtime import (
@@ -183,31 +182,3 @@ def escalate_overdue_requests(now: datetime) -> list[SupportRequest]:
             support_request.live_session_id, "support_escalated", services.console_entry(support_request)
         )
     return escalated
-
-
-_escalation_loop_started = False
-
-
-def start_escalation_loop(app: Flask) -> None:
-    """Start this process's escalation scan, once; under TESTING, tests call the scan themselves.
-
-    Every server process may run one: the conditional UPDATE lets exactly one claim each request.
-    """
-    global _escalation_loop_started
-    if _escalation_loop_started or app.config["TESTING"]:
-        return
-    _escalation_loop_started = True
-    socketio.start_background_task(_scan_for_overdue_requests, app)
-
-
-def _scan_for_overdue_requests(app: Flask) -> None:
-    while True:
-        socketio.sleep(app.config["SUPPORT_ESCALATION_SCAN_SECONDS"])
-        with app.app_context():
-            try:
-                escalate_overdue_requests(utcnow())
-            except Exception:
-                db.session.rollback()
-                app.logger.exception("The support escalation scan failed")
-            finally:
-                db.session.remove()

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from facilitator import jobs
 from facilitator.audit.models import AuditEntry
 from facilitator.clock import utcnow
 from facilitator.extensions import db
@@ -77,10 +78,10 @@ def test_scheduled_and_ended_sessions_are_left_alone(group, facilitator, live_se
     assert scheduled.state == SessionState.SCHEDULED
 
 
-def test_the_scan_is_not_started_under_testing(app, monkeypatch):
+def test_the_scans_are_not_started_under_testing(app, monkeypatch):
     started = []
-    monkeypatch.setattr(idle.socketio, "start_background_task", lambda *args: started.append(args))
-    idle.start_idle_session_loop(app)
+    monkeypatch.setattr(jobs.socketio, "start_background_task", lambda *args: started.append(args))
+    jobs.start_periodic_jobs(app)
     assert started == []
 
 
