@@ -365,12 +365,30 @@ def checkins_summary(live_session: LiveSession) -> dict:
     }
 
 
-def _flags_rows(section: dict) -> list[tuple[str, str]]:
-    rows = [("Safety flags", str(section["count"])), ("Acknowledged", str(section["acknowledged"]))]
+def seconds_between(start: datetime | None, end: datetime | None) -> int | None:
+    return round((end - start).total_seconds()) if start and end else None
+
+
+def acknowledgement_times(waits: list[int]) -> dict:
+    """How soon facilitators acknowledged (flags, support requests): how many, median and longest."""
+    return {
+        "acknowledged": len(waits),
+        "median_seconds_to_acknowledge": round(statistics.median(waits)) if waits else None,
+        "longest_seconds_to_acknowledge": max(waits) if waits else None,
+    }
+
+
+def acknowledgement_rows(section: dict) -> list[tuple[str, str]]:
+    """The PDF rows of `acknowledgement_times`."""
+    rows = [("Acknowledged", str(section["acknowledged"]))]
     if section["median_seconds_to_acknowledge"] is not None:
         rows.append(("Median time to acknowledge", f"{section['median_seconds_to_acknowledge']} s"))
         rows.append(("Longest time to acknowledge", f"{section['longest_seconds_to_acknowledge']} s"))
     return rows
+
+
+def _flags_rows(section: dict) -> list[tuple[str, str]]:
+    return [("Safety flags", str(section["count"])), *acknowledgement_rows(section)]
 
 
 @summary_part("safety_flags", "Safety flags", rows=_flags_rows, template="summaries/_safety_flags.html")
@@ -379,28 +397,18 @@ def safety_flags_summary(live_session: LiveSession) -> dict:
 
     Only where and when: the flagged words themselves stay with the flag (and go with the purge).
     """
-    flags = []
-    for flag in session_flags(live_session):
-        seconds = (
-            round((flag.acknowledged_at - flag.created_at).total_seconds()) if flag.acknowledged_at else None
-        )
-        flags.append(
-            {
-                "source": flag.source,
-                "categories": flag.categories,
-                "created_at": isoformat(flag.created_at),
-                "acknowledged_at": isoformat(flag.acknowledged_at),
-                "seconds_to_acknowledge": seconds,
-            }
-        )
+    flags = [
+        {
+            "source": flag.source,
+            "categories": flag.categories,
+            "created_at": isoformat(flag.created_at),
+            "acknowledged_at": isoformat(flag.acknowledged_at),
+            "seconds_to_acknowledge": seconds_between(flag.created_at, flag.acknowledged_at),
+        }
+        for flag in session_flags(live_session)
+    ]
     waits = [flag["seconds_to_acknowledge"] for flag in flags if flag["seconds_to_acknowledge"] is not None]
-    return {
-        "count": len(flags),
-        "acknowledged": len(waits),
-        "median_seconds_to_acknowledge": round(statistics.median(waits)) if waits else None,
-        "longest_seconds_to_acknowledge": max(waits) if waits else None,
-        "flags": flags,
-    }
+    return {"count": len(flags), **acknowledgement_times(waits), "flags": flags}
 
 
 # --- the participants' take-home page ---------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-
 from sqlalchemy import select, update
 
 from ..clock import isoformat
@@ -11,25 +9,17 @@ from ..extensions import db
 from ..groups.models import Group
 from ..sessions.models import LiveSession
 from ..summaries.purge import purge_step
-from ..summaries.services import summary_part
+from ..summaries.services import acknowledgement_rows, acknowledgement_times, seconds_between, summary_part
 from .models import SupportReply, SupportRequest, SupportUrgency
 
 
-def _seconds(start, end) -> int | None:
-    return round((end - start).total_seconds()) if start and end else None
-
-
 def _rows(section: dict) -> list[tuple[str, str]]:
-    rows = [
+    return [
         ("Support requests", str(section["count"])),
         ("Asked for now", str(section["urgent"])),
-        ("Acknowledged", str(section["acknowledged"])),
         ("Raised again (not seen in time)", str(section["escalated"])),
+        *acknowledgement_rows(section),
     ]
-    if section["median_seconds_to_acknowledge"] is not None:
-        rows.append(("Median time to acknowledge", f"{section['median_seconds_to_acknowledge']} s"))
-        rows.append(("Longest time to acknowledge", f"{section['longest_seconds_to_acknowledge']} s"))
-    return rows
 
 
 @summary_part("support", "Support requests", rows=_rows, template="support/_summary.html")
@@ -47,7 +37,7 @@ def support_summary(live_session: LiveSession) -> dict:
         {
             "urgency": request.urgency,
             "created_at": isoformat(request.created_at),
-            "seconds_to_acknowledge": _seconds(request.created_at, request.acknowledged_at),
+            "seconds_to_acknowledge": seconds_between(request.created_at, request.acknowledged_at),
             "escalated": request.escalated_at is not None,
             "resolved": request.resolved_at is not None,
         }
@@ -59,10 +49,8 @@ def support_summary(live_session: LiveSession) -> dict:
     return {
         "count": len(entries),
         "urgent": sum(entry["urgency"] == SupportUrgency.NOW for entry in entries),
-        "acknowledged": len(waits),
         "escalated": sum(entry["escalated"] for entry in entries),
-        "median_seconds_to_acknowledge": round(statistics.median(waits)) if waits else None,
-        "longest_seconds_to_acknowledge": max(waits) if waits else None,
+        **acknowledgement_times(waits),
         "requests": entries,
     }
 
