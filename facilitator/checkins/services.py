@@ -214,18 +214,14 @@ def tally_round(checkin_round: CheckInRound) -> Tally:
     by_passed = dict(
         db.session.execute(
             select(CheckInAnswer.passed, func.count()).where(in_round).group_by(CheckInAnswer.passed)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     by_mood = dict(
         db.session.execute(
             select(CheckInAnswer.mood, func.count())
             .where(in_round, CheckInAnswer.mood.is_not(None))
             .group_by(CheckInAnswer.mood)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     words = Counter(
         word
@@ -298,7 +294,7 @@ def round_responses(checkin_round: CheckInRound) -> list[dict]:
         .outerjoin(Participant, Participant.id == CheckInAnswer.participant_id)
         .where(CheckInAnswer.round_id == checkin_round.id)
         .order_by(CheckInAnswer.answered_at, CheckInAnswer.id)
-    ).tuples()
+    )
     return [response_entry(answer, name) for answer, name in rows]
 
 

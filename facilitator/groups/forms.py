@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from .models import MIN_AGGREGATE_SIZE, STEP_KIND_LABELS
@@ -35,7 +36,7 @@ class AgendaStepForm(Form):
     # Checked by services.clean_agenda, which says kindly what's wrong.
     kind = SelectField(
         "Kind",
-        choices=[(kind.value, label) for kind, label in STEP_KIND_LABELS.items()],
+        choices=[SelectChoice(kind.value, label) for kind, label in STEP_KIND_LABELS.items()],
         validate_choice=False,
     )
     title = StringField(

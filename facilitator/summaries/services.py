@@ -258,9 +258,7 @@ def _moods_by_participant(checkin_round: CheckInRound) -> dict[int, int]:
                 CheckInAnswer.participant_id.is_not(None),
                 CheckInAnswer.mood.is_not(None),
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
 
 
