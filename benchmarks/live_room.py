@@ -151,10 +151,11 @@ async def join_phones(url: str, join_token: str, count: int) -> list[str]:
 
     async def join_one(number: int) -> str:
         async with semaphore, aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-            page = await (await http.get(f"{url}/j/{join_token}")).text()
-            await http.post(
-                f"{url}/j/{join_token}", data={"csrf_token": csrf(page), "display_name": f"Phone {number}"}
-            )
+            async with http.get(f"{url}/j/{join_token}") as page:
+                token = csrf(await page.text())
+            form = {"csrf_token": token, "display_name": f"Phone {number}"}
+            async with http.post(f"{url}/j/{join_token}", data=form) as joined:
+                await joined.read()
             return cookie_header(http.cookie_jar)
 
     return await asyncio.gather(*(join_one(n) for n in range(count)))
@@ -253,6 +254,7 @@ async def run(args: argparse.Namespace, url: str, server_pid: int | None) -> Non
 
 
 def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # figures appear as they are measured
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
