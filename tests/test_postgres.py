@@ -52,13 +52,15 @@ def test_a_session_with_a_round_on_postgresql(pg_app):
     db.session.commit()
     assert sessions.find_session_by_code(live_session.join_code) == live_session
     checkin_round = checkins.open_round(lead, live_session, "checkin", "", anonymous=True)
-    for person, mood in zip(people, (3, 8, 8), strict=True):
+    feelings = (["tired", "calm"], ["calm"], [])
+    for person, mood, words in zip(people, (3, 8, 8), feelings, strict=True):
         checkins.record_answer(
-            person, live_session, checkin_round.id, client_id=f"pg-{person.id:05d}", mood=mood
+            person, live_session, checkin_round.id, client_id=f"pg-{person.id:05d}", mood=mood, feelings=words
         )
     db.session.commit()
     tally = checkins.console_tally(live_session, checkin_round)
     assert (tally["answered"], tally["mood"]["median"], tally["mood"]["average"]) == (3, 8, 6.3)
+    assert tally["feelings"] == [["calm", 2], ["tired", 1]]  # counted by PostgreSQL itself
     assert [r["name"] for r in checkins.round_responses(checkin_round)] == [None, None, None]
     sessions.end_session(lead, live_session)
     db.session.commit()

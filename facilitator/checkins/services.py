@@ -196,6 +196,26 @@ def round_entry(checkin_round: CheckInRound) -> dict:
     }
 
 
+# Each database's function that turns a JSON array into rows, so words are counted in SQL.
+_JSON_ARRAY_ROWS = {"sqlite": func.json_each, "postgresql": func.json_array_elements_text}
+
+
+def _feeling_counts(*conditions) -> Counter:
+    """How often each feeling word was chosen in the matching answers, counted by the database."""
+    to_rows = _JSON_ARRAY_ROWS.get(db.session.get_bind().dialect.name)
+    if to_rows is None:  # another database: count here instead
+        chosen = db.session.scalars(select(CheckInAnswer.feelings).where(*conditions))
+        return Counter(word for feelings in chosen for word in feelings)
+    words = to_rows(CheckInAnswer.feelings).table_valued("value")
+    rows = db.session.execute(
+        select(words.c.value, func.count())
+        .select_from(CheckInAnswer, words)
+        .where(*conditions)
+        .group_by(words.c.value)
+    )
+    return Counter(dict(rows.all()))
+
+
 class Tally(NamedTuple):
     """A round counted in the database, without loading its answers."""
 
@@ -223,13 +243,7 @@ def tally_round(checkin_round: CheckInRound) -> Tally:
             .group_by(CheckInAnswer.mood)
         ).all()
     )
-    words = Counter(
-        word
-        for feelings in db.session.scalars(
-            select(CheckInAnswer.feelings).where(in_round, CheckInAnswer.passed.is_(False))
-        )
-        for word in feelings
-    )
+    words = _feeling_counts(in_round, CheckInAnswer.passed.is_(False))
     return Tally(
         answered=by_passed.get(False, 0),
         passed=by_passed.get(True, 0),
