@@ -17,7 +17,7 @@ from flask import current_app, request, session
 from flask_login import current_user
 from limits import parse as parse_rate
 from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import FixedWindowRateLimiter
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from .accounts.models import Facilitator
@@ -32,7 +32,9 @@ RATE_LIMITED_MESSAGE = "That was a lot at once. Please wait a few seconds, then 
 UNEXPECTED_MESSAGE = "Something went wrong on our side. Please try again in a moment."
 
 # Counters for the connections this process holds; a connection never moves between processes.
-_rate_limiter = MovingWindowRateLimiter(MemoryStorage())
+# A fixed window: a moving one keeps every event and rescans them all every 10 ms, which costs
+# a busy server more than all its answers (measured with 4,000 phones).
+_rate_limiter = FixedWindowRateLimiter(MemoryStorage())
 
 
 def facilitators_room(live_session_id: int) -> str:

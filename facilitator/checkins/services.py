@@ -111,6 +111,7 @@ def _clean_answer(
 
 
 class RecordedAnswer(NamedTuple):
+    round: CheckInRound
     answer: CheckInAnswer
     changed: bool  # False for a resend of the answer already stored
     flag: SafetyFlag | None  # set when the note matched the risk phrase list and was held back
@@ -140,7 +141,7 @@ def record_answer(
         select(CheckInAnswer).where(CheckInAnswer.round_id == round_id, CheckInAnswer.respondent_key == key)
     )
     if answer is not None and answer.client_id == client_id:
-        return RecordedAnswer(answer, changed=False, flag=None)
+        return RecordedAnswer(checkin_round, answer, changed=False, flag=None)
     if not checkin_round.is_open:
         raise Invalid("This round has closed, so answers can't change now. Thank you for taking part.")
     mood, words, note = _clean_answer(passed, mood, feelings or [], note)
@@ -161,7 +162,7 @@ def record_answer(
     answer.note_shared = bool(note and note_shared and flag is None)
     answer.answered_at = to_minute(now) if checkin_round.anonymous else now
     db.session.flush()
-    return RecordedAnswer(answer, changed=True, flag=flag)
+    return RecordedAnswer(checkin_round, answer, changed=True, flag=flag)
 
 
 # --- what screens see -------------------------------------------------------------------------

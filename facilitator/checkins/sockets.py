@@ -164,6 +164,5 @@ def submit_checkin(caller: Caller, payload: AnswerPayload) -> dict:
     if recorded.flag is not None:
         announce_safety_flag(recorded.flag)
     if recorded.changed:
-        checkin_round = services.load_round(caller.live_session, payload.round_id)
-        announce_answer(caller.live_session, checkin_round, recorded.answer, caller.participant)
+        announce_answer(caller.live_session, recorded.round, recorded.answer, caller.participant)
     return ok(client_id=recorded.answer.client_id, held=recorded.flag is not None)

@@ -66,17 +66,17 @@ def test_an_answer_can_change_until_the_round_closes(live_session, facilitator, 
 
 def test_a_resend_is_the_same_answer(live_session, facilitator, people):
     checkin_round = open_round(live_session, facilitator)
-    first, changed, _ = services.record_answer(
+    _, first, changed, _ = services.record_answer(
         people[0], live_session, checkin_round.id, client_id="same-id-1", mood=5
     )
-    again, changed_again, _ = services.record_answer(
+    _, again, changed_again, _ = services.record_answer(
         people[0], live_session, checkin_round.id, client_id="same-id-1", mood=5
     )
     assert changed and not changed_again
     assert first.id == again.id
     # Even after the round closed, a resend of an answer already stored is acknowledged.
     services.close_round(facilitator, live_session, checkin_round.id)
-    _, late, _ = services.record_answer(
+    _, _, late, _ = services.record_answer(
         people[0], live_session, checkin_round.id, client_id="same-id-1", mood=5
     )
     assert late is False
