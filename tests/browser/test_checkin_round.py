@@ -110,7 +110,8 @@ def test_check_in_and_check_out_rounds(live_server, new_context):
     expect(laptop.locator("#count-waiting")).to_have_text("2")
 
 
-def test_answer_waits_offline_and_is_sent_on_reconnect(live_server, new_context):
+def answer_while_offline(live_server, new_context, mood_word: str):
+    """A phone answers an open round while its network is down; returns the laptop and the phone."""
     laptop = new_context().new_page()
     join_link = sign_in_and_start_session(live_server, laptop)
     context = new_context(PHONE)
@@ -123,30 +124,21 @@ def test_answer_waits_offline_and_is_sent_on_reconnect(live_server, new_context)
 
     context.set_offline(True)
     expect(phone.locator("#connection")).to_contain_text("Reconnecting", timeout=60_000)
-    phone.locator("label.mood-option", has_text="Getting by").click()
+    phone.locator("label.mood-option", has_text=mood_word).click()
     phone.get_by_role("button", name="Send").click()
     expect(phone.locator("#checkin-status")).to_contain_text("Not sent yet")
     context.set_offline(False)
+    return laptop, phone
+
+
+def test_answer_waits_offline_and_is_sent_on_reconnect(live_server, new_context):
+    laptop, phone = answer_while_offline(live_server, new_context, "Getting by")
     expect(phone.locator("#checkin-status")).to_contain_text("Sent ✓", timeout=30_000)
     expect(laptop.locator("#count-answered")).to_have_text("1")
 
 
 def test_an_answer_kept_offline_is_sent_after_a_reload(live_server, new_context):
-    laptop = new_context().new_page()
-    join_link = sign_in_and_start_session(live_server, laptop)
-    context = new_context(PHONE)
-    phone = context.new_page()
-    phone.goto(join_link)
-    phone.get_by_role("button", name="Join the session").click()
-    laptop.get_by_role("button", name="Open round").click()
-    expect(phone.locator("#checkin")).to_be_visible()
-
-    context.set_offline(True)
-    expect(phone.locator("#connection")).to_contain_text("Reconnecting", timeout=60_000)
-    phone.locator("label.mood-option", has_text="Really good").click()
-    phone.get_by_role("button", name="Send").click()
-    expect(phone.locator("#checkin-status")).to_contain_text("Not sent yet")
-    context.set_offline(False)
+    laptop, phone = answer_while_offline(live_server, new_context, "Really good")
     phone.reload()  # the page that sent it is gone; the answer waits in the phone's storage
     expect(phone.locator("#checkin-status")).to_contain_text("Sent ✓", timeout=30_000)
     expect(phone.locator('input[name="mood"][value="9"]')).to_be_checked()
