@@ -1,8 +1,9 @@
-"""Work beside the requests: periodic scans, and the claims that keep them safe with several workers.
+"""Work beside the requests: later and periodic tasks, and the claims that keep them safe.
 
-Each server process runs its own scans (Flask-SocketIO's start_background_task and sleep, so
-any async mode works). Several processes scanning at once is fine: `claim` changes a row in one
-conditional UPDATE, so each row is claimed, and acted on, by exactly one of them.
+Each server process runs its own background tasks (Flask-SocketIO's start_background_task and
+sleep, so any async mode works), each in an app context with its own database session.
+Several processes scanning at once is fine: `claim` changes a row in one conditional UPDATE,
+so each row is claimed, and acted on, by exactly one of them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import ColumnElement, select, update
 
 from .clock import utcnow
@@ -43,6 +44,29 @@ def claim(model: type, *conditions: ColumnElement[bool], values: dict[str, Any],
     )
 
 
+def run_in_app_context(app: Flask, job: Callable[[], object], what: str) -> None:
+    """Run a background `job` in an app context; a failure is rolled back and logged, never raised."""
+    with app.app_context():
+        try:
+            job()
+        except Exception:
+            db.session.rollback()
+            app.logger.exception("Background work failed: %s", what)
+        finally:
+            db.session.remove()
+
+
+def run_later(delay: float, job: Callable[[], object], what: str) -> None:
+    """Run `job` once, `delay` seconds from now, in a background task of this process."""
+    app = current_app._get_current_object()
+
+    def later() -> None:
+        socketio.sleep(delay)
+        run_in_app_context(app, job, what)
+
+    socketio.start_background_task(later)
+
+
 _started: set[str] = set()
 
 
@@ -59,14 +83,7 @@ def run_every(app: Flask, interval_setting: str, job: Callable[[datetime], objec
     def loop() -> None:
         while True:
             socketio.sleep(app.config[interval_setting])
-            with app.app_context():
-                try:
-                    job(utcnow())
-                except Exception:
-                    db.session.rollback()
-                    app.logger.exception("The periodic job %s failed", name)
-                finally:
-                    db.session.remove()
+            run_in_app_context(app, lambda: job(utcnow()), name)
 
     socketio.start_background_task(loop)
 

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from .accounts.models import Facilitator
 from .errors import DomainError
 from .extensions import db, socketio
+from .jobs import run_later
 from .sessions.models import LiveSession, Participant
 
 FACILITATOR_NS = "/facilitator"
@@ -92,18 +93,12 @@ def announce_soon(key: str, announce: Callable[[], None]) -> None:
     if key in _due_soon:
         return
     _due_soon.add(key)
-    app = current_app._get_current_object()
 
-    def announce_later() -> None:
-        socketio.sleep(interval)
-        _due_soon.discard(key)
-        with app.app_context():
-            try:
-                announce()
-            finally:
-                db.session.remove()
+    def announce_now() -> None:
+        _due_soon.discard(key)  # changes from here on wait for the next moment
+        announce()
 
-    socketio.start_background_task(announce_later)
+    run_later(interval, announce_now, f"announcing {key}")
 
 
 def ok(**data: Any) -> dict:

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from flask import current_app
 from limits import parse_many
 from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import func, select, update
 
 from ..accounts.models import Facilitator
@@ -46,13 +46,15 @@ _SLOT_EPOCH = datetime(2000, 1, 1)
 
 # Counters keyed by keyed hashes, never by a participant id; shared by every worker when
 # RATELIMIT_STORAGE_URI points at Redis, per process with the default memory://.
-_rate_limiters: dict[str, MovingWindowRateLimiter] = {}
+# Fixed windows, as for socket events: a moving window's in-memory storage rescans every key's
+# events every 10 ms, which a room of thousands feels.
+_rate_limiters: dict[str, FixedWindowRateLimiter] = {}
 
 
-def _rate_limiter() -> MovingWindowRateLimiter:
+def _rate_limiter() -> FixedWindowRateLimiter:
     uri = current_app.config["RATELIMIT_STORAGE_URI"]
     if uri not in _rate_limiters:
-        _rate_limiters[uri] = MovingWindowRateLimiter(storage_from_string(uri))
+        _rate_limiters[uri] = FixedWindowRateLimiter(storage_from_string(uri))
     return _rate_limiters[uri]
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from flask import Flask, current_app
+from flask import current_app
 from pydantic import Field, StringConstraints
 
 from ..clock import utcnow
-from ..extensions import db, socketio
+from ..extensions import db
+from ..jobs import run_later
 from ..realtime import FACILITATOR_NS, PARTICIPANT_NS, Caller, ClientId, Payload, announce_soon, ok, on_event
 from ..sessions.models import LiveSession, Participant
 from ..sessions.realtime import announce_to_facilitators, announce_to_room, state_part
@@ -82,24 +83,16 @@ def schedule_release(live_session_id: int, release_at: datetime) -> None:
     """Wake up in this process when a batch is due. Shares and connects also release due
     batches, so a timer lost with its process loses no win."""
     if current_app.config["TESTING"]:
-        return  # tests call release_after themselves
+        return  # tests call release_due_batches themselves
     delay = max((release_at - utcnow()).total_seconds(), 0)
-    socketio.start_background_task(release_after, current_app._get_current_object(), live_session_id, delay)
+    run_later(delay, lambda: release_due_batches(live_session_id), "releasing a batch of small wins")
 
 
-def release_after(app: Flask, live_session_id: int, delay: float) -> None:
-    """Background task: sleep until a batch is due, then release it."""
-    socketio.sleep(delay)
-    with app.app_context():
-        try:
-            live_session = db.session.get(LiveSession, live_session_id)
-            if live_session is not None and live_session.is_live:
-                release_and_announce(live_session)
-        except Exception:
-            db.session.rollback()
-            app.logger.exception("Releasing a batch of small wins failed")
-        finally:
-            db.session.remove()
+def release_due_batches(live_session_id: int) -> None:
+    """What the timer does when it wakes: release the session's due batches, if it is still live."""
+    live_session = db.session.get(LiveSession, live_session_id)
+    if live_session is not None and live_session.is_live:
+        release_and_announce(live_session)
 
 
 def announce_removed(live_session: LiveSession, win_id: str, reason: str) -> None:

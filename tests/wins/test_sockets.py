@@ -9,7 +9,7 @@ from facilitator.extensions import db, socketio
 from facilitator.realtime import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services as session_services
 from facilitator.wins.models import Win, WinReaction
-from facilitator.wins.sockets import release_after
+from facilitator.wins.sockets import release_due_batches
 
 from ..conftest import facilitator_socket, participant_socket, received
 
@@ -108,12 +108,12 @@ def test_show_at_once_releases_batches_shuffled_on_the_timer(app, console, scree
 
     db.session.execute(db.update(Win).values(release_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
-    release_after(app, live_session.id, 0)  # what the background task does when it wakes
+    release_due_batches(live_session.id)  # what the background task does when it wakes
     for events in (phones[0].events("wins_shown"), received(screen, FACILITATOR_NS, "wins_shown")):
         [batch] = events
         assert {entry["text"] for entry in batch["wins"]} == {"Win 0", "Win 1", "Win 2"}
     # A second timer for the same slot finds nothing left to release.
-    release_after(app, live_session.id, 0)
+    release_due_batches(live_session.id)
     assert len(phones[1].events("wins_shown")) == 1
 
 
