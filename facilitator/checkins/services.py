@@ -255,6 +255,15 @@ def tally_round(checkin_round: CheckInRound) -> Tally:
     )
 
 
+def answered_count(checkin_round: CheckInRound) -> int:
+    """How many answered a round (passes not counted), in one query."""
+    return db.session.scalar(
+        select(func.count(CheckInAnswer.id)).where(
+            CheckInAnswer.round_id == checkin_round.id, CheckInAnswer.passed.is_(False)
+        )
+    )
+
+
 def _present_count(live_session: LiveSession) -> int:
     return db.session.scalar(
         select(func.count(Participant.id)).where(

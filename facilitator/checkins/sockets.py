@@ -79,7 +79,7 @@ def announce_answer(
     An anonymous round's answers are withheld while too few have answered.
     """
     if checkin_round.anonymous:
-        answered = services.tally_round(checkin_round).answered
+        answered = services.answered_count(checkin_round)
         name = None
     else:
         answered, name = None, participant.display_name
@@ -140,7 +140,7 @@ def reveal_round(caller: Caller, payload: RoundRef) -> dict:
 def round_responses(caller: Caller, payload: RoundRef) -> dict:
     """Facilitator asks for every answer of a round (the console does once an anonymous round has enough)."""
     checkin_round = services.load_round(caller.live_session, payload.round_id)
-    if services.is_too_few(caller.live_session, checkin_round, services.tally_round(checkin_round).answered):
+    if services.is_too_few(caller.live_session, checkin_round, services.answered_count(checkin_round)):
         return error("Too few answers yet to show them in this anonymous round.")
     return ok(responses=services.round_responses(checkin_round))
 
