@@ -23,14 +23,11 @@ def create_facilitator_command(
 ) -> None:
     """Create a facilitator account (the first one becomes the admin)."""
     from .accounts import services
-    from .accounts.forms import PASSWORD_MIN_LENGTH
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if not PASSWORD_MIN_LENGTH <= len(password) <= 128:
-        raise click.ClickException(f"The password needs {PASSWORD_MIN_LENGTH} to 128 characters.")
     is_admin = admin if admin is not None else not services.has_facilitators()
     try:
         facilitator = services.create_facilitator(email, display_name, password, is_admin=is_admin)

@@ -18,7 +18,7 @@ MESSAGES = {
     413: ("That was more than we can take in", "Please shorten it and try again."),
     429: (
         "Let's take a short breather",
-        "There were a lot of attempts in a short time. Please wait a minute, then try again.",
+        "There were a lot of attempts in a short time. Please wait a little while, then try again.",
     ),
     500: (
         "Something went wrong on our side",

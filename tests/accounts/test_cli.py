@@ -36,7 +36,7 @@ def test_create_facilitator_refuses_a_short_password_or_taken_email(runner, faci
         input="short\n",
     )
     assert short.exit_code != 0
-    assert "10 to 128" in short.output
+    assert "between 10 and 128" in short.output
     taken = runner.invoke(
         args=["create-facilitator", "--email", facilitator.email, "--name", "X", "--password-stdin"],
         input=PASSWORD + "\n",

@@ -3,7 +3,7 @@ import pytest
 from facilitator.accounts.models import Facilitator
 from facilitator.extensions import db
 
-from ..conftest import PASSWORD, csrf_token, login, post_form
+from ..conftest import PASSWORD, login, post_form
 
 
 def test_fresh_install_leads_every_page_to_setup(client):
@@ -75,7 +75,7 @@ def test_login_attempts_are_rate_limited(client, facilitator):
         post_form(client, "/login", {"email": facilitator.email, "password": "wrong password"})
     response = post_form(client, "/login", {"email": facilitator.email, "password": PASSWORD})
     assert response.status_code == 429
-    assert "Please wait a minute" in response.get_data(as_text=True)
+    assert "Please wait a little while" in response.get_data(as_text=True)
 
 
 def test_forms_need_a_csrf_token(client, facilitator):
@@ -83,19 +83,6 @@ def test_forms_need_a_csrf_token(client, facilitator):
     assert response.status_code == 400
     assert "This form had expired" in response.get_data(as_text=True)
     assert client.get("/groups/").status_code == 302  # still signed out
-
-
-def test_login_follows_next_only_within_the_site(client, facilitator):
-    page = client.get("/login?next=https://evil.example/")
-    response = client.post(
-        "/login?next=https://evil.example/",
-        data={
-            "csrf_token": csrf_token(page.get_data(as_text=True)),
-            "email": facilitator.email,
-            "password": PASSWORD,
-        },
-    )
-    assert response.headers["Location"] == "/groups/"
 
 
 def test_logout_ends_the_login(facilitator_client):
