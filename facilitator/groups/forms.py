@@ -1,11 +1,9 @@
 """Forms for groups."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -15,8 +13,16 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
+from ..forms import Form, SubForm
 from .models import MIN_AGGREGATE_SIZE, STEP_KIND_LABELS
-from .services import MAX_AGENDA_STEPS
+from .services import (
+    CRISIS_RESOURCES_MESSAGE,
+    MAX_AGENDA_STEPS,
+    MIN_AGGREGATE_SIZE_MESSAGE,
+    MIN_AGGREGATE_SIZE_RANGE,
+    RETENTION_DAYS_MESSAGE,
+    RETENTION_DAYS_RANGE,
+)
 
 
 class WholeNumberField(IntegerField):
@@ -30,7 +36,7 @@ class WholeNumberField(IntegerField):
             raise ValueError(range_check.message if range_check else str(error)) from error
 
 
-class AgendaStepForm(Form):
+class AgendaStepForm(SubForm):
     """One step of the agenda; a row left without a title is dropped."""
 
     # Checked by services.clean_agenda, which says kindly what's wrong.
@@ -49,7 +55,9 @@ class AgendaStepForm(Form):
     )
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
+    """A group's details; services.check_settings holds the rules these validators show early."""
+
     name = StringField(
         "Group name",
         validators=[
@@ -64,7 +72,7 @@ class GroupForm(FlaskForm):
     crisis_resources = TextAreaField(
         "Crisis resources shown to participants",
         validators=[
-            InputRequired("Participants must always see where to get urgent help."),
+            InputRequired(CRISIS_RESOURCES_MESSAGE),
             Length(max=2000, message="Please keep crisis resources under 2,000 characters."),
         ],
     )
@@ -72,15 +80,15 @@ class GroupForm(FlaskForm):
         "Fewest answers before the group's results are shown",
         default=MIN_AGGREGATE_SIZE,
         validators=[
-            InputRequired("Please give a number from 2 to 20."),
-            NumberRange(2, 20, "Please give a number from 2 to 20."),
+            InputRequired(MIN_AGGREGATE_SIZE_MESSAGE),
+            NumberRange(*MIN_AGGREGATE_SIZE_RANGE, MIN_AGGREGATE_SIZE_MESSAGE),
         ],
     )
     retention_days = WholeNumberField(
         "Delete people's written words after this many days (optional)",
         validators=[
             Optional(),
-            NumberRange(1, 3650, "Please give a number of days from 1 to 3,650, or leave it empty."),
+            NumberRange(*RETENTION_DAYS_RANGE, RETENTION_DAYS_MESSAGE),
         ],
     )
     purge_win_texts = BooleanField("Also delete the words of small wins then")
@@ -108,7 +116,7 @@ class GroupForm(FlaskForm):
         }
 
 
-class CoFacilitatorForm(FlaskForm):
+class CoFacilitatorForm(Form):
     email = EmailField(
         "Co-facilitator's e-mail",
         validators=[
@@ -119,5 +127,5 @@ class CoFacilitatorForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: a button that needs its CSRF token."""

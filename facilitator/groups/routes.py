@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..sessions.forms import NewSessionForm
+from ..sessions.realtime import close_facilitator_connections
 from ..sessions.services import sessions_of
 from . import services
 from .forms import CoFacilitatorForm, ConfirmForm, GroupForm
@@ -61,11 +62,12 @@ def create_group():
 
 @bp.get("/<int:group_id>")
 def show_group(group_id: int):
-    """A group: its sessions, its facilitators, and a way to start a session."""
+    """A group: its sessions, its facilitators and what each role may do, and a way to start a session."""
     group = services.load_group_for(current_user, group_id)
     return render_template(
         "groups/show.html",
         group=group,
+        can_manage=services.can_manage(current_user, group),
         sessions=sessions_of(group),
         session_form=NewSessionForm(),
         co_form=CoFacilitatorForm(),
@@ -76,8 +78,8 @@ def show_group(group_id: int):
 
 @bp.route("/<int:group_id>/edit", methods=["GET", "POST"])
 def edit_group(group_id: int):
-    """Change a group's details, crisis resources and agenda."""
-    group = services.load_group_for(current_user, group_id)
+    """Change a group's details, crisis resources and agenda (its lead, or an admin member)."""
+    group = services.load_group_to_manage(current_user, group_id)
     form = GroupForm(obj=group)
     if not form.is_submitted():
         form.fill_agenda(group.agenda)
@@ -90,7 +92,7 @@ def edit_group(group_id: int):
 @bp.post("/<int:group_id>/archive")
 def archive_group(group_id: int):
     """Archive a group, or restore an archived one."""
-    group = services.load_group_for(current_user, group_id)
+    group = services.load_group_to_manage(current_user, group_id)
     if ConfirmForm().validate_on_submit():
         services.set_archived(current_user, group, not group.is_archived)
         db.session.commit()
@@ -101,7 +103,7 @@ def archive_group(group_id: int):
 @bp.post("/<int:group_id>/facilitators")
 def add_co_facilitator(group_id: int):
     """Add a co-facilitator by e-mail."""
-    group = services.load_group_for(current_user, group_id)
+    group = services.load_group_to_manage(current_user, group_id)
     form = CoFacilitatorForm()
     if form.validate_on_submit():
         try:
@@ -120,10 +122,13 @@ def add_co_facilitator(group_id: int):
 
 @bp.post("/<int:group_id>/facilitators/<int:facilitator_id>/remove")
 def remove_co_facilitator(group_id: int, facilitator_id: int):
-    """Take a co-facilitator out of the group."""
-    group = services.load_group_for(current_user, group_id)
+    """Take a co-facilitator out of the group; their open consoles on its sessions close at once."""
+    group = services.load_group_to_manage(current_user, group_id)
     if ConfirmForm().validate_on_submit():
         services.remove_co_facilitator(current_user, group, facilitator_id)
         db.session.commit()
+        close_facilitator_connections(facilitator_id, group_id=group.id)
         flash("Co-facilitator removed.", "success")
+        if not group.is_run_by(current_user):  # an admin member who took themselves out
+            return redirect(url_for("groups.list_groups"))
     return redirect(url_for("groups.show_group", group_id=group.id))

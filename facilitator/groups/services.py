@@ -13,6 +13,19 @@ from ..extensions import db
 from .models import Group, GroupFacilitator, Role, StepKind
 
 MAX_AGENDA_STEPS = 10
+MIN_AGGREGATE_SIZE_RANGE = (2, 20)
+RETENTION_DAYS_RANGE = (1, 3650)
+MIN_AGGREGATE_SIZE_MESSAGE = "Please give a number from {} to {}.".format(*MIN_AGGREGATE_SIZE_RANGE)
+RETENTION_DAYS_MESSAGE = "Please give a number of days from {:,} to {:,}, or leave it empty.".format(
+    *RETENTION_DAYS_RANGE
+)
+CRISIS_RESOURCES_MESSAGE = "Participants must always see where to get urgent help."
+# Settings whose old and new values the audit log keeps; other fields are named only.
+VALUED_SETTINGS = ("min_aggregate_size", "retention_days", "purge_win_texts")
+NOT_MANAGER_MESSAGE = (
+    "Only the group's lead, or an admin who helps run it, can change its settings or who runs it. "
+    "You can still run its sessions and see its summaries."
+)
 
 
 def groups_run_by(facilitator: Facilitator) -> list[Group]:
@@ -35,6 +48,27 @@ def load_group_for(actor: Facilitator, group_id: int) -> Group:
     return group
 
 
+def can_manage(actor: Facilitator, group: Group) -> bool:
+    """Whether the actor may change the group's settings and who runs it: its lead, or an admin member."""
+    role = group.role_of(actor)
+    return role is Role.LEAD or (role is not None and actor.is_admin)
+
+
+def require_manager(actor: Facilitator, group: Group) -> None:
+    """Refuse anyone who may not manage the group; those outside it are told it doesn't exist."""
+    if not group.is_run_by(actor):
+        raise NotFound("We couldn't find that group.")
+    if not can_manage(actor, group):
+        raise NotAllowed(NOT_MANAGER_MESSAGE)
+
+
+def load_group_to_manage(actor: Facilitator, group_id: int) -> Group:
+    """The group, if the actor may manage it."""
+    group = load_group_for(actor, group_id)
+    require_manager(actor, group)
+    return group
+
+
 def clean_agenda(steps: list[dict]) -> list[dict]:
     """Keep the steps that have a title, in order; each step needs a known kind."""
     agenda = []
@@ -53,6 +87,46 @@ def clean_agenda(steps: list[dict]) -> list[dict]:
     return agenda
 
 
+def check_settings(*, crisis_resources: str, min_aggregate_size: int, retention_days: int | None) -> None:
+    """Refuse settings that would weaken participants' safety or privacy, whichever door they come by."""
+    if not crisis_resources.strip():
+        raise Invalid(CRISIS_RESOURCES_MESSAGE)
+    if not MIN_AGGREGATE_SIZE_RANGE[0] <= min_aggregate_size <= MIN_AGGREGATE_SIZE_RANGE[1]:
+        raise Invalid(MIN_AGGREGATE_SIZE_MESSAGE)
+    if (
+        retention_days is not None
+        and not RETENTION_DAYS_RANGE[0] <= retention_days <= RETENTION_DAYS_RANGE[1]
+    ):
+        raise Invalid(RETENTION_DAYS_MESSAGE)
+
+
+def _clean_details(
+    *,
+    name: str,
+    description: str,
+    crisis_resources: str,
+    agenda: list[dict],
+    min_aggregate_size: int,
+    retention_days: int | None,
+    purge_win_texts: bool,
+) -> dict:
+    """A group's details as they are stored, once checked."""
+    check_settings(
+        crisis_resources=crisis_resources,
+        min_aggregate_size=min_aggregate_size,
+        retention_days=retention_days,
+    )
+    return {
+        "name": name.strip(),
+        "description": description.strip(),
+        "crisis_resources": crisis_resources.strip(),
+        "agenda": clean_agenda(agenda),
+        "min_aggregate_size": min_aggregate_size,
+        "retention_days": retention_days,
+        "purge_win_texts": purge_win_texts,
+    }
+
+
 def create_group(
     actor: Facilitator,
     *,
@@ -65,19 +139,22 @@ def create_group(
     purge_win_texts: bool = False,
 ) -> Group:
     """Create a group led by the actor."""
-    group = Group(
-        name=name.strip(),
-        description=description.strip(),
-        crisis_resources=crisis_resources.strip(),
-        agenda=clean_agenda(agenda),
+    details = _clean_details(
+        name=name,
+        description=description,
+        crisis_resources=crisis_resources,
+        agenda=agenda,
         min_aggregate_size=min_aggregate_size,
         retention_days=retention_days,
         purge_win_texts=purge_win_texts,
     )
+    group = Group(**details)
     group.memberships.append(GroupFacilitator(facilitator_id=actor.id, role=Role.LEAD))
     db.session.add(group)
     db.session.flush()
-    record_action(actor, "group.created", group=group)
+    record_action(
+        actor, "group.created", group=group, values={field: details[field] for field in VALUED_SETTINGS}
+    )
     return group
 
 
@@ -93,29 +170,42 @@ def update_group(
     retention_days: int | None = None,
     purge_win_texts: bool = False,
 ) -> Group:
-    """Change a group's details; any of its facilitators may."""
-    _require_runs(actor, group)
-    group.name = name.strip()
-    group.description = description.strip()
-    group.crisis_resources = crisis_resources.strip()
-    group.agenda = clean_agenda(agenda)
-    group.min_aggregate_size = min_aggregate_size
-    group.retention_days = retention_days
-    group.purge_win_texts = purge_win_texts
-    record_action(actor, "group.updated", group=group)
+    """Change a group's details (its lead or an admin member may); the audit log names what changed."""
+    require_manager(actor, group)
+    details = _clean_details(
+        name=name,
+        description=description,
+        crisis_resources=crisis_resources,
+        agenda=agenda,
+        min_aggregate_size=min_aggregate_size,
+        retention_days=retention_days,
+        purge_win_texts=purge_win_texts,
+    )
+    changed = [field for field, value in details.items() if getattr(group, field) != value]
+    if not changed:
+        return group
+    # Free text (names, descriptions, crisis resources, prompts) stays out of the log: only field names.
+    values = {
+        field: {"old": getattr(group, field), "new": details[field]}
+        for field in changed
+        if field in VALUED_SETTINGS
+    }
+    for field in changed:
+        setattr(group, field, details[field])
+    record_action(actor, "group.updated", group=group, changed=changed, values=values)
     return group
 
 
 def set_archived(actor: Facilitator, group: Group, archived: bool) -> None:
     """Archive a group (it keeps its history but runs no new sessions), or bring it back."""
-    _require_runs(actor, group)
+    require_manager(actor, group)
     group.archived_at = utcnow() if archived else None
     record_action(actor, "group.archived" if archived else "group.restored", group=group)
 
 
 def add_co_facilitator(actor: Facilitator, group: Group, email: str) -> Facilitator:
-    """Give another facilitator a place in the group."""
-    _require_runs(actor, group)
+    """Give another facilitator a place in the group, as a co-facilitator."""
+    require_manager(actor, group)
     colleague = find_facilitator_by_email(email)
     if colleague is None:
         raise Invalid("There's no facilitator with that e-mail. An admin can invite them first.")
@@ -128,7 +218,7 @@ def add_co_facilitator(actor: Facilitator, group: Group, email: str) -> Facilita
 
 def remove_co_facilitator(actor: Facilitator, group: Group, facilitator_id: int) -> None:
     """Take a co-facilitator out of the group. The lead stays."""
-    _require_runs(actor, group)
+    require_manager(actor, group)
     membership = next((m for m in group.memberships if m.facilitator_id == facilitator_id), None)
     if membership is None:
         raise NotFound("That facilitator isn't part of this group.")
@@ -136,8 +226,3 @@ def remove_co_facilitator(actor: Facilitator, group: Group, facilitator_id: int)
         raise NotAllowed("The group's lead facilitator can't be removed.")
     group.memberships.remove(membership)
     record_action(actor, "group.co_facilitator_removed", group=group, facilitator_id=facilitator_id)
-
-
-def _require_runs(actor: Facilitator, group: Group) -> None:
-    if not group.is_run_by(actor):
-        raise NotFound("We couldn't find that group.")
