@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -40,19 +41,31 @@ class CheckInRound(db.Model):
         return self.closed_at is None
 
 
+def new_answer_id() -> str:
+    """A random id: unlike a counter, it says nothing about the order answers came in."""
+    return secrets.token_urlsafe(12)
+
+
 class CheckInAnswer(db.Model):
-    """A participant's answer, or their pass. One per person per round, changeable while open."""
+    """A participant's answer, or their pass. One per person per round, changeable while open.
+
+    In an anonymous round the consoles see answers only in batches (docs/privacy.md): a new or
+    changed answer waits, with `release_at` set, until its slot ends. A changed answer the
+    consoles have already seen is stored as a new row (a new id); the version they saw stays,
+    with `replaced_by_id` set and no respondent key, until the new one is released.
+    """
 
     __tablename__ = "checkin_answer"
     __table_args__ = (UniqueConstraint("round_id", "respondent_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(16), primary_key=True, default=new_answer_id)
     round_id: Mapped[int] = mapped_column(ForeignKey("checkin_round.id", ondelete="CASCADE"), index=True)
     # Empty in anonymous rounds.
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
-    respondent_key: Mapped[str] = mapped_column(String(64))
+    # Keyed hash of (round, participant); empty on a version that has been replaced.
+    respondent_key: Mapped[str | None] = mapped_column(String(64))
     # Made by the phone: a resend after a dropped connection carries the same id.
     client_id: Mapped[str] = mapped_column(String(64))
     passed: Mapped[bool] = mapped_column(default=False)
@@ -60,4 +73,11 @@ class CheckInAnswer(db.Model):
     feelings: Mapped[list[str]] = mapped_column(JSON, default=list)
     note: Mapped[str | None] = mapped_column(Text)
     note_shared: Mapped[bool] = mapped_column(default=False)
+    # Named rounds: when it was given. Anonymous rounds: the minute the round opened, for every
+    # answer, so that nothing stored orders them by arrival.
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Anonymous rounds: the end of the slot after which the consoles see it; empty once they may
+    # (and always in named rounds).
+    release_at: Mapped[datetime | None]
+    # An anonymous answer's earlier version, still shown until this newer one is released.
+    replaced_by_id: Mapped[str | None] = mapped_column(ForeignKey("checkin_answer.id", ondelete="CASCADE"))

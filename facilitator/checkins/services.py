@@ -1,12 +1,20 @@
-"""Check-in rounds: opening, answering, passing, closing, revealing, and what each screen sees."""
+"""Check-in rounds: opening, answering, passing, closing, revealing, and what each screen sees.
+
+Anonymous rounds reach the consoles in batches, as "show at once" small wins do: each answer
+waits until the end of its slot of ANONYMOUS_BATCH_SECONDS, so that a count or an answer that
+appears just after someone taps cannot point at them. See docs/privacy.md.
+"""
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import delete, func, select, update
 
 from ..accounts.models import Facilitator
 from ..anonymity import keyed_hash, to_minute
@@ -18,13 +26,14 @@ from ..sessions.models import LiveSession, Participant, ParticipantStatus
 from ..support.models import SafetyFlag
 from ..support.safety import screen_participant_text
 from .feelings import FEELING_WORDS, MAX_FEELINGS, MOOD_MAX, MOOD_MIN, NOTE_MAX_LENGTH
-from .models import CheckInAnswer, CheckInRound, RoundKind
+from .models import CheckInAnswer, CheckInRound, RoundKind, new_answer_id
 
 DEFAULT_PROMPTS = {
     RoundKind.CHECKIN: "How are you arriving today?",
     RoundKind.CHECKOUT: "How are you leaving today?",
     RoundKind.CUSTOM: "How are you doing right now?",
 }
+_SLOT_EPOCH = datetime(2000, 1, 1)
 
 
 def latest_round(live_session: LiveSession) -> CheckInRound | None:
@@ -63,11 +72,12 @@ def open_round(
 
 
 def close_round(actor: Facilitator, live_session: LiveSession, round_id: int) -> CheckInRound:
-    """Stop taking answers for a round."""
+    """Stop taking answers for a round; the consoles now see every answer."""
     checkin_round = load_round(live_session, round_id)
     if not checkin_round.is_open:
         raise Invalid("This round is already closed.")
     checkin_round.closed_at = utcnow()
+    release_all_answers(checkin_round)
     record_action(actor, "round.closed", live_session=live_session, round_id=round_id)
     return checkin_round
 
@@ -78,9 +88,62 @@ def reveal_round(actor: Facilitator, live_session: LiveSession, round_id: int) -
     now = utcnow()
     if checkin_round.is_open:
         checkin_round.closed_at = now
+        release_all_answers(checkin_round)
     checkin_round.revealed_at = now
     record_action(actor, "round.revealed", live_session=live_session, round_id=round_id)
     return checkin_round
+
+
+# --- batches of anonymous answers ---------------------------------------------------------------
+
+
+def batch_slot_end(now: datetime, batch_seconds: int) -> datetime:
+    """The end of the slot of `batch_seconds` that `now` falls in: when an answer given now is shown.
+
+    Every answer given within the same slot reaches the consoles at the same moment.
+    """
+    batch_seconds = max(batch_seconds, 1)
+    elapsed = (now - _SLOT_EPOCH).total_seconds()
+    return _SLOT_EPOCH + timedelta(seconds=(math.floor(elapsed / batch_seconds) + 1) * batch_seconds)
+
+
+def _release(checkin_round: CheckInRound, *conditions) -> bool:
+    """Claim the round's waiting answers that match `conditions` (they are shown from now on) and
+    drop the earlier versions they replace. Returns whether this call claimed any.
+
+    The conditional UPDATE is the claim: when several workers try at once, each answer is
+    released by exactly one of them. A plain read first keeps the usual case (nothing due) from
+    taking a write lock.
+    """
+    waiting = (
+        CheckInAnswer.round_id == checkin_round.id,
+        CheckInAnswer.release_at.is_not(None),
+        *conditions,
+    )
+    if db.session.scalar(select(CheckInAnswer.id).where(*waiting).limit(1)) is None:
+        return False
+    claimed = db.session.scalars(
+        update(CheckInAnswer).where(*waiting).values(release_at=None).returning(CheckInAnswer.id)
+    ).all()
+    if not claimed:
+        return False
+    db.session.execute(
+        delete(CheckInAnswer).where(
+            CheckInAnswer.round_id == checkin_round.id, CheckInAnswer.replaced_by_id.in_(claimed)
+        )
+    )
+    db.session.flush()
+    return True
+
+
+def release_due_answers(checkin_round: CheckInRound, now: datetime | None = None) -> bool:
+    """Show the consoles every anonymous answer whose slot has ended. Returns whether any was."""
+    return _release(checkin_round, CheckInAnswer.release_at <= (now or utcnow()))
+
+
+def release_all_answers(checkin_round: CheckInRound) -> bool:
+    """Show the consoles every answer of the round at once (it is closing)."""
+    return _release(checkin_round)
 
 
 def _respondent_key(live_session: LiveSession, checkin_round: CheckInRound, participant: Participant) -> str:
@@ -137,8 +200,11 @@ def record_answer(
     """
     checkin_round = load_round(live_session, round_id)
     key = _respondent_key(live_session, checkin_round, participant)
+    # Locked (on PostgreSQL) so that a release cannot claim this answer while it changes.
     answer = db.session.scalar(
-        select(CheckInAnswer).where(CheckInAnswer.round_id == round_id, CheckInAnswer.respondent_key == key)
+        select(CheckInAnswer)
+        .where(CheckInAnswer.round_id == round_id, CheckInAnswer.respondent_key == key)
+        .with_for_update()
     )
     if answer is not None and answer.client_id == client_id:
         return RecordedAnswer(checkin_round, answer, changed=False, flag=None)
@@ -149,19 +215,33 @@ def record_answer(
     if note is not None and (answer is None or answer.note != note):
         author = None if checkin_round.anonymous else participant
         flag = screen_participant_text(live_session, note, "checkin_note", author)
+    # An anonymous answer the consoles have seen stays as it is, shown and counted, until its
+    # replacement (a new row, with a new id) is released: a change must not move the console's
+    # counts the moment its author taps. One they have not seen yet is simply rewritten.
+    earlier = None
+    if answer is not None and checkin_round.anonymous and answer.release_at is None:
+        earlier, answer = answer, None
+        earlier.respondent_key = None
+        db.session.flush()  # frees the person's key for the new version
     if answer is None:
-        answer = CheckInAnswer(round_id=round_id, respondent_key=key)
+        answer = CheckInAnswer(id=new_answer_id(), round_id=round_id, respondent_key=key)
         db.session.add(answer)
-    now = utcnow()
-    answer.participant_id = None if checkin_round.anonymous else participant.id
+    if checkin_round.anonymous:
+        answer.answered_at = to_minute(checkin_round.opened_at)  # the same for every answer
+        answer.release_at = batch_slot_end(utcnow(), current_app.config["ANONYMOUS_BATCH_SECONDS"])
+    else:
+        answer.participant_id = participant.id
+        answer.answered_at = utcnow()
     answer.client_id = client_id
     answer.passed = passed
     answer.mood = mood
     answer.feelings = words
     answer.note = note
     answer.note_shared = bool(note and note_shared and flag is None)
-    answer.answered_at = to_minute(now) if checkin_round.anonymous else now
     db.session.flush()
+    if earlier is not None:
+        earlier.replaced_by_id = answer.id  # once the new row exists, for the foreign key
+        db.session.flush()
     return RecordedAnswer(checkin_round, answer, changed=True, flag=flag)
 
 
@@ -197,6 +277,14 @@ def round_entry(checkin_round: CheckInRound) -> dict:
     }
 
 
+def counted_answers(checkin_round: CheckInRound, *, shown: bool = False) -> tuple:
+    """Conditions for a round's answers: each person's latest one, or (`shown`) what the consoles
+    may see now, which in an anonymous round is what the batches released so far."""
+    if shown:
+        return (CheckInAnswer.round_id == checkin_round.id, CheckInAnswer.release_at.is_(None))
+    return (CheckInAnswer.round_id == checkin_round.id, CheckInAnswer.replaced_by_id.is_(None))
+
+
 # Each database's function that turns a JSON array into rows, so words are counted in SQL.
 _JSON_ARRAY_ROWS = {"sqlite": func.json_each, "postgresql": func.json_array_elements_text}
 
@@ -229,22 +317,23 @@ class Tally(NamedTuple):
         return mood_statistics(self.distribution)
 
 
-def tally_round(checkin_round: CheckInRound) -> Tally:
-    """Count answers, passes, moods and feeling words of a round (three small queries)."""
-    in_round = CheckInAnswer.round_id == checkin_round.id
+def tally_round(checkin_round: CheckInRound, *, shown: bool = False) -> Tally:
+    """Count answers, passes, moods and feeling words of a round (three small queries): everyone's
+    latest answers, or (`shown`) only those the consoles may see now."""
+    in_round = counted_answers(checkin_round, shown=shown)
     by_passed = dict(
         db.session.execute(
-            select(CheckInAnswer.passed, func.count()).where(in_round).group_by(CheckInAnswer.passed)
+            select(CheckInAnswer.passed, func.count()).where(*in_round).group_by(CheckInAnswer.passed)
         ).all()
     )
     by_mood = dict(
         db.session.execute(
             select(CheckInAnswer.mood, func.count())
-            .where(in_round, CheckInAnswer.mood.is_not(None))
+            .where(*in_round, CheckInAnswer.mood.is_not(None))
             .group_by(CheckInAnswer.mood)
         ).all()
     )
-    words = _feeling_counts(in_round, CheckInAnswer.passed.is_(False))
+    words = _feeling_counts(*in_round, CheckInAnswer.passed.is_(False))
     return Tally(
         answered=by_passed.get(False, 0),
         passed=by_passed.get(True, 0),
@@ -256,10 +345,10 @@ def tally_round(checkin_round: CheckInRound) -> Tally:
 
 
 def answered_count(checkin_round: CheckInRound) -> int:
-    """How many answered a round (passes not counted), in one query."""
+    """How many answers of a round the consoles may see (passes not counted), in one query."""
     return db.session.scalar(
         select(func.count(CheckInAnswer.id)).where(
-            CheckInAnswer.round_id == checkin_round.id, CheckInAnswer.passed.is_(False)
+            *counted_answers(checkin_round, shown=True), CheckInAnswer.passed.is_(False)
         )
     )
 
@@ -274,7 +363,10 @@ def _present_count(live_session: LiveSession) -> int:
 
 
 def is_too_few(live_session: LiveSession, checkin_round: CheckInRound, answered: int) -> bool:
-    """Whether an anonymous round has too few answers for the console to show any detail."""
+    """Whether an anonymous round has too few answers for the console to show any detail.
+
+    On the console `answered` counts only the answers released so far.
+    """
     return checkin_round.anonymous and answered < live_session.group.min_aggregate_size
 
 
@@ -294,10 +386,11 @@ def response_entry(answer: CheckInAnswer, name: str | None) -> dict:
 def console_tally(live_session: LiveSession, checkin_round: CheckInRound) -> dict:
     """The facilitator's live counts and aggregates of a round, without the individual answers.
 
-    An anonymous round with fewer answers than the group's minimum shows counts only, as a
-    revealed round would.
+    Only answers the consoles may see count (in an anonymous round, the batches released so far,
+    "waiting" included). An anonymous round with fewer answers than the group's minimum shows
+    counts only, as a revealed round would.
     """
-    tally = tally_round(checkin_round)
+    tally = tally_round(checkin_round, shown=True)
     summary = {
         **round_entry(checkin_round),
         "answered": tally.answered,
@@ -312,12 +405,14 @@ def console_tally(live_session: LiveSession, checkin_round: CheckInRound) -> dic
 
 
 def round_responses(checkin_round: CheckInRound) -> list[dict]:
-    """Every answer of a round for the console, oldest first, with names unless anonymous."""
+    """The answers of a round the consoles may see: named ones oldest first, with names;
+    anonymous ones in the order of their random ids, which says nothing about arrival."""
+    order = (CheckInAnswer.id,) if checkin_round.anonymous else (CheckInAnswer.answered_at, CheckInAnswer.id)
     rows = db.session.execute(
         select(CheckInAnswer, Participant.display_name)
         .outerjoin(Participant, Participant.id == CheckInAnswer.participant_id)
-        .where(CheckInAnswer.round_id == checkin_round.id)
-        .order_by(CheckInAnswer.answered_at, CheckInAnswer.id)
+        .where(*counted_answers(checkin_round, shown=True))
+        .order_by(*order)
     )
     return [response_entry(answer, name) for answer, name in rows]
 
@@ -338,7 +433,7 @@ def group_aggregate(live_session: LiveSession, checkin_round: CheckInRound) -> d
         return {**base, "too_few": True}
     shared_notes = db.session.scalars(
         select(CheckInAnswer.note)
-        .where(CheckInAnswer.round_id == checkin_round.id, CheckInAnswer.note_shared.is_(True))
+        .where(*counted_answers(checkin_round), CheckInAnswer.note_shared.is_(True))
         .order_by(CheckInAnswer.note)
     ).all()
     return {

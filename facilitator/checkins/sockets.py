@@ -1,12 +1,17 @@
-"""Socket.IO handlers for check-in rounds. See docs/protocol.md."""
+"""Socket.IO handlers for check-in rounds. See docs/protocol.md ("Check-in rounds") and, for
+the batches of anonymous answers, docs/privacy.md."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
+from flask import current_app
 from pydantic import Field, StringConstraints
 
+from ..clock import utcnow
 from ..extensions import db
+from ..jobs import run_later
 from ..realtime import (
     FACILITATOR_NS,
     PARTICIPANT_NS,
@@ -23,7 +28,7 @@ from ..sessions.realtime import announce_to_facilitators, announce_to_room, stat
 from ..support.safety import announce_safety_flag
 from . import services
 from .feelings import MAX_FEELINGS, MOOD_MAX, MOOD_MIN, NOTE_MAX_LENGTH
-from .models import CheckInRound
+from .models import CheckInAnswer, CheckInRound
 
 
 class OpenRoundPayload(Payload):
@@ -50,10 +55,15 @@ class AnswerPayload(Payload):
 
 @state_part
 def checkin_state(live_session: LiveSession, viewer: str, participant: Participant | None) -> dict:
-    """The latest round: the console's live summary, or the participant's own answer and any reveal."""
+    """The latest round: the console's live summary, or the participant's own answer and any reveal.
+
+    Anonymous answers a lost timer left waiting are released first, so nothing waits past its slot.
+    """
     checkin_round = services.latest_round(live_session)
     if checkin_round is None:
         return {"round": None}
+    if checkin_round.anonymous:
+        release_and_announce(live_session, checkin_round)
     if viewer == "facilitator":
         return {"round": services.console_summary(live_session, checkin_round)}
     entry = services.round_entry(checkin_round)
@@ -64,30 +74,81 @@ def checkin_state(live_session: LiveSession, viewer: str, participant: Participa
     return {"round": entry}
 
 
-def announce_round_tally(live_session: LiveSession, checkin_round: CheckInRound) -> None:
+def announce_round_tally(live_session: LiveSession, checkin_round: CheckInRound) -> dict:
     """Send the consoles a round's counts and aggregates (never its individual answers)."""
-    announce_to_facilitators(
-        live_session.id, "round_updated", services.console_tally(live_session, checkin_round)
-    )
+    tally = services.console_tally(live_session, checkin_round)
+    announce_to_facilitators(live_session.id, "round_updated", tally)
+    return tally
+
+
+def announce_round_view(live_session: LiveSession, checkin_round: CheckInRound) -> None:
+    """Send the consoles a round's tally and, for an anonymous round with enough answers, every
+    answer they may see, in the order of their random ids (`answers_released`)."""
+    tally = announce_round_tally(live_session, checkin_round)
+    if checkin_round.anonymous and not tally["too_few"]:
+        responses = services.round_responses(checkin_round)
+        announce_to_facilitators(
+            live_session.id, "answers_released", {"round_id": checkin_round.id, "responses": responses}
+        )
+
+
+def release_and_announce(
+    live_session: LiveSession, checkin_round: CheckInRound, now: datetime | None = None
+) -> None:
+    """Release the anonymous answers whose slot has ended (committed), and show them to the consoles
+    while the session is live.
+
+    The release is a claim, so one worker announces each batch. Should two announce (a release
+    racing a close, say), the second sends the same full view, read from the database: harmless.
+    """
+    if services.release_due_answers(checkin_round, now):
+        db.session.commit()
+        if live_session.is_live:
+            announce_round_view(live_session, checkin_round)
+
+
+# This process's timers, one per round and slot however many answers it received in that slot;
+# only a saving: a lost timer is made up for by the next answer, snapshot or close.
+_timers: set[tuple[int, datetime]] = set()
+
+
+def schedule_release(live_session_id: int, round_id: int, release_at: datetime) -> None:
+    """Wake up in this process when a batch of anonymous answers is due."""
+    if current_app.config["TESTING"] or (round_id, release_at) in _timers:
+        return  # tests call release_due_batch themselves
+    _timers.add((round_id, release_at))
+
+    def release() -> None:
+        _timers.discard((round_id, release_at))
+        release_due_batch(live_session_id, round_id, max(utcnow(), release_at))
+
+    delay = max((release_at - utcnow()).total_seconds(), 0)
+    run_later(delay, release, "releasing a batch of anonymous answers")
+
+
+def release_due_batch(live_session_id: int, round_id: int, now: datetime | None = None) -> None:
+    """What the timer does when it wakes: release the round's answers due by `now` (or now).
+
+    Also after the session ended, so that no answer is left stored with its slot.
+    """
+    live_session = db.session.get(LiveSession, live_session_id)
+    checkin_round = db.session.get(CheckInRound, round_id)
+    if live_session is not None and checkin_round is not None:
+        release_and_announce(live_session, checkin_round, now)
 
 
 def announce_answer(
-    live_session: LiveSession, checkin_round: CheckInRound, answer, participant: Participant
+    live_session: LiveSession, checkin_round: CheckInRound, answer: CheckInAnswer, participant: Participant
 ) -> None:
-    """Send the consoles a new or changed answer now, and the round's recount a moment later.
-
-    An anonymous round's answers are withheld while too few have answered.
-    """
+    """Named rounds: send the consoles a new or changed answer now, and the round's recount a
+    moment later. Anonymous rounds: nothing now (not even a count); the answer waits for its batch."""
     if checkin_round.anonymous:
-        answered = services.answered_count(checkin_round)
-        name = None
-    else:
-        answered, name = None, participant.display_name
-    if answered is None or not services.is_too_few(live_session, checkin_round, answered):
-        response = services.response_entry(answer, name)
-        announce_to_facilitators(
-            live_session.id, "answer_recorded", {"round_id": checkin_round.id, "response": response}
-        )
+        schedule_release(live_session.id, checkin_round.id, answer.release_at)
+        return
+    response = services.response_entry(answer, participant.display_name)
+    announce_to_facilitators(
+        live_session.id, "answer_recorded", {"round_id": checkin_round.id, "response": response}
+    )
     live_session_id, round_id = live_session.id, checkin_round.id
 
     def recount() -> None:
@@ -111,17 +172,19 @@ def open_round(caller: Caller, payload: OpenRoundPayload) -> dict:
 
 @on_event("close_round", FACILITATOR_NS, RoundRef)
 def close_round(caller: Caller, payload: RoundRef) -> dict:
-    """Facilitator closes a round; every screen gets `round_closed`."""
+    """Facilitator closes a round; every screen gets `round_closed`, and the consoles the tally
+    (and an anonymous round's answers, all released now)."""
     checkin_round = services.close_round(caller.facilitator, caller.live_session, payload.round_id)
     db.session.commit()
     announce_to_room(caller.live_session.id, "round_closed", {"round": services.round_entry(checkin_round)})
-    announce_round_tally(caller.live_session, checkin_round)
+    announce_round_view(caller.live_session, checkin_round)
     return ok()
 
 
 @on_event("reveal_round", FACILITATOR_NS, RoundRef)
 def reveal_round(caller: Caller, payload: RoundRef) -> dict:
-    """Facilitator shows the group's aggregate; every screen gets `round_revealed`."""
+    """Facilitator shows the group's aggregate; every screen gets `round_revealed`, and the
+    consoles the tally (and an anonymous round's answers, all released now)."""
     checkin_round = services.reveal_round(caller.facilitator, caller.live_session, payload.round_id)
     db.session.commit()
     announce_to_room(
@@ -132,13 +195,14 @@ def reveal_round(caller: Caller, payload: RoundRef) -> dict:
             "reveal": services.group_aggregate(caller.live_session, checkin_round),
         },
     )
-    announce_round_tally(caller.live_session, checkin_round)
+    announce_round_view(caller.live_session, checkin_round)
     return ok()
 
 
 @on_event("round_responses", FACILITATOR_NS, RoundRef, needs_live=False)
 def round_responses(caller: Caller, payload: RoundRef) -> dict:
-    """Facilitator asks for every answer of a round (the console does once an anonymous round has enough)."""
+    """Facilitator asks for the answers of a round the consoles may see (in an anonymous round,
+    those released so far, and only once there are enough)."""
     checkin_round = services.load_round(caller.live_session, payload.round_id)
     if services.is_too_few(caller.live_session, checkin_round, services.answered_count(checkin_round)):
         return error("Too few answers yet to show them in this anonymous round.")
@@ -147,8 +211,9 @@ def round_responses(caller: Caller, payload: RoundRef) -> dict:
 
 @on_event("submit_checkin", PARTICIPANT_NS, AnswerPayload)
 def submit_checkin(caller: Caller, payload: AnswerPayload) -> dict:
-    """Participant answers or passes; committed before the ack, then consoles get `answer_recorded`
-    and, a moment later, `round_updated`."""
+    """Participant answers or passes; committed before the ack. In a named round the consoles then
+    get `answer_recorded` and, a moment later, `round_updated`; in an anonymous round they get
+    nothing until the answer's batch is released (`round_updated` and `answers_released`)."""
     recorded = services.record_answer(
         caller.participant,
         caller.live_session,
@@ -165,4 +230,6 @@ def submit_checkin(caller: Caller, payload: AnswerPayload) -> dict:
         announce_safety_flag(recorded.flag)
     if recorded.changed:
         announce_answer(caller.live_session, recorded.round, recorded.answer, caller.participant)
+    if recorded.round.anonymous:
+        release_and_announce(caller.live_session, recorded.round)  # earlier batches a timer missed
     return ok(client_id=recorded.answer.client_id, held=recorded.flag is not None)

@@ -19,7 +19,7 @@ from ..accounts.models import Facilitator
 from ..audit.models import AuditEntry
 from ..audit.services import record_action
 from ..checkins.models import CheckInAnswer, CheckInRound, RoundKind
-from ..checkins.services import is_too_few, tally_round
+from ..checkins.services import counted_answers, is_too_few, tally_round
 from ..clock import isoformat, utcnow
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
@@ -231,7 +231,7 @@ def _round_summary(live_session: LiveSession, checkin_round: CheckInRound) -> di
     tally = tally_round(checkin_round)
     notes = db.session.scalar(
         select(func.count(CheckInAnswer.id)).where(
-            CheckInAnswer.round_id == checkin_round.id, CheckInAnswer.note.is_not(None)
+            *counted_answers(checkin_round), CheckInAnswer.note.is_not(None)
         )
     )
     too_few = is_too_few(live_session, checkin_round, tally.answered)

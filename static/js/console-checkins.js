@@ -1,11 +1,13 @@
 // The facilitator's check-in rounds: open one, watch answers arrive, close and reveal.
-// Answers arrive one by one (`answer_recorded`); counts and aggregates come as `round_updated`.
+// Counts and aggregates come as `round_updated`. A named round's answers arrive one by one
+// (`answer_recorded`); an anonymous round's come in batches, each time as the whole list of
+// answers shown so far in an order that says nothing about who answered when (`answers_released`).
 import { drawDistribution, el } from "./live.js";
 import { $, act, announce, socket } from "./console.js";
 
 const KIND_LABELS = { checkin: "Check-in", checkout: "Check-out", custom: "Custom prompt" };
 let currentRound = null;
-let responses = new Map(); // answer id -> list item, in arrival order
+let responses = new Map(); // answer id -> list item, in the order the server gave
 
 function responseItem(response) {
   const item = el("li", "", response.passed ? "passed" : "");
@@ -40,11 +42,6 @@ function showAllResponses(list) {
   for (const response of list) showResponse(response);
 }
 
-async function fetchResponses(round) {
-  const ack = await act("round_responses", { round_id: round.id });
-  if (ack.ok && currentRound?.id === round.id) showAllResponses(ack.responses);
-}
-
 function renderTally(round) {
   const previous = currentRound;
   currentRound = round;
@@ -55,7 +52,9 @@ function renderTally(round) {
   $("round-kind-label").textContent = `${KIND_LABELS[round.kind]}${round.anonymous ? " · anonymous" : ""}`;
   $("round-prompt-text").textContent = round.prompt;
   $("round-state").textContent = round.open
-    ? "Open: answers are coming in"
+    ? round.anonymous
+      ? "Open: answers show up in small batches, so no one can be picked out by when they answered"
+      : "Open: answers are coming in"
     : round.revealed ? "Closed and revealed to the group" : "Closed";
   $("count-answered").textContent = String(round.answered);
   $("count-passed").textContent = String(round.passed);
@@ -68,8 +67,6 @@ function renderTally(round) {
     $("round-too-few").textContent = `Fewer than ${round.minimum} answers so far. To keep this anonymous round private, results show once ${round.minimum} people have answered.`;
     return;
   }
-  // An anonymous round just reached its minimum: fetch the answers it held back until now.
-  if (previous?.id === round.id && previous.too_few) fetchResponses(round);
   const { average, median, distribution } = round.mood;
   $("mood-stats").textContent = average === null ? "No moods yet." : `Average ${average} · median ${median}`;
   drawDistribution($("mood-distribution"), distribution);
@@ -89,6 +86,9 @@ socket.on("round_updated", (round) => {
 });
 socket.on("answer_recorded", ({ round_id: roundId, response }) => {
   if (currentRound?.id === roundId) showResponse(response);
+});
+socket.on("answers_released", ({ round_id: roundId, responses: released }) => {
+  if (currentRound?.id === roundId) showAllResponses(released);
 });
 
 $("open-round-form").addEventListener("submit", async (event) => {

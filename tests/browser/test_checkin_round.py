@@ -143,3 +143,28 @@ def test_an_answer_kept_offline_is_sent_after_a_reload(live_server, new_context)
     expect(phone.locator("#checkin-status")).to_contain_text("Sent ✓", timeout=30_000)
     expect(phone.locator('input[name="mood"][value="9"]')).to_be_checked()
     expect(laptop.locator("#count-answered")).to_have_text("1")
+
+
+def test_an_anonymous_round_reaches_the_console_in_batches(live_server, new_context):
+    laptop = new_context().new_page()
+    join_link = sign_in_and_start_session(live_server, laptop)
+    ana, bo, cy = (join_on_phone(new_context, join_link, name) for name in ("Ana", "Bo", "Cy"))
+    expect(laptop.locator("#roster-count")).to_have_text("3")
+    laptop.get_by_label("Anonymous: answers are not stored with names").check()
+    laptop.get_by_role("button", name="Open round").click()
+    expect(laptop.locator("#round-state")).to_contain_text("small batches")
+
+    for phone, mood in ((ana, "Fairly good"), (bo, "A bit low")):
+        phone.locator("label.mood-option", has_text=mood).click()
+        phone.get_by_role("button", name="Send").click()
+        expect(phone.locator("#checkin-status")).to_contain_text("Sent ✓")
+    cy.get_by_label("A short note").fill("Quiet week, glad to be here")
+    cy.get_by_role("button", name="Send").click()
+    expect(cy.locator("#checkin-status")).to_contain_text("Sent ✓")
+    # The answers reach the console together when their slot of ANONYMOUS_BATCH_SECONDS ends.
+    expect(laptop.locator("#count-answered")).to_have_text("3", timeout=40_000)
+    expect(laptop.locator("#count-waiting")).to_have_text("0")
+    expect(laptop.locator("#responses li")).to_have_count(3)
+    expect(laptop.locator("#responses")).to_contain_text("Quiet week, glad to be here")
+    expect(laptop.locator("#responses")).not_to_contain_text("Ana")
+    expect(laptop.locator("#mood-stats")).to_have_text("Average 5.5 · median 5.5")

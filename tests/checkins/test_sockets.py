@@ -1,13 +1,19 @@
-"""Check-in rounds over Socket.IO: who receives what, acks, bad payloads and permissions."""
+"""Check-in rounds over Socket.IO: who receives what, acks, bad payloads and permissions,
+and the batches in which an anonymous round's answers reach the consoles."""
+
+from datetime import timedelta
 
 import pytest
 
 from facilitator.checkins.models import CheckInAnswer
+from facilitator.checkins.sockets import release_due_batch
+from facilitator.clock import utcnow
 from facilitator.extensions import db
 from facilitator.realtime import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services as session_services
 
 from ..conftest import drain, facilitator_socket, received
+from .conftest import after_the_slot
 
 
 def emit(sock, namespace, event, payload):
@@ -26,6 +32,20 @@ def console_events(console) -> tuple[dict | None, list[dict]]:
     tallies = [m["args"][0] for m in messages if m["name"] == "round_updated"]
     answers = [m["args"][0]["response"] for m in messages if m["name"] == "answer_recorded"]
     return (tallies[-1] if tallies else None), answers
+
+
+def released(console) -> tuple[dict | None, list[list[dict]]]:
+    """The console's latest tally, and each `answers_released` list, since the last call."""
+    messages = drain(console, FACILITATOR_NS)
+    assert not [m for m in messages if m["name"] == "answer_recorded"]
+    tallies = [m["args"][0] for m in messages if m["name"] == "round_updated"]
+    batches = [m["args"][0]["responses"] for m in messages if m["name"] == "answers_released"]
+    return (tallies[-1] if tallies else None), batches
+
+
+def slot_ends(live_session, round_id):
+    """What the background timer does when the current slot (and a bit) has passed."""
+    release_due_batch(live_session.id, round_id, after_the_slot())
 
 
 def submit(phone, round_id, client_id="phone-answer-1", **content):
@@ -103,24 +123,122 @@ def test_reconnecting_phone_gets_its_answer_and_the_open_round(app, console, liv
     assert state["round"]["your_answer"]["note_shared"] is True
 
 
-def test_anonymous_round_console_waits_for_enough_answers(console, live_session, join):
+def test_anonymous_answers_reach_the_console_only_in_batches(console, live_session, join):
+    phones = [join(live_session, f"Person {number}") for number in range(8)]
+    round_id = open_round(console, anonymous=True)
+    drain(console, FACILITATOR_NS)
+    for number, phone in enumerate(phones[:7]):
+        assert submit(phone, round_id, mood=number + 1, note=f"note {number + 1}")["ok"]
+    assert submit(phones[7], round_id, passed=True)["ok"]
+    # Nothing at all the moment someone taps: no answer, no new count.
+    assert drain(console, FACILITATOR_NS) == []
+
+    slot_ends(live_session, round_id)
+    tally, [responses] = released(console)
+    assert (tally["answered"], tally["passed"], tally["waiting"]) == (7, 1, 0)
+    assert tally["mood"]["average"] == 4.0
+    assert {r["name"] for r in responses} == {None}
+    assert sorted(r["mood"] or 0 for r in responses) == [0, 1, 2, 3, 4, 5, 6, 7]
+    # In the order of random ids, not of arrival.
+    ids = [r["id"] for r in responses]
+    assert ids == sorted(ids) and all(isinstance(i, str) and not i.isdigit() for i in ids)
+    # A second timer for the same slot (another worker's, say) finds nothing left to announce.
+    slot_ends(live_session, round_id)
+    assert drain(console, FACILITATOR_NS) == []
+
+
+def test_anonymous_round_console_waits_for_enough_released_answers(console, live_session, join):
     phones = [join(live_session, name) for name in ("Ana", "Bo", "Cy")]
     round_id = open_round(console, anonymous=True)
+    drain(console, FACILITATOR_NS)
     submit(phones[0], round_id, mood=2, note="a hard one")
-    live, answers = console_events(console)
-    assert live["too_few"] is True
-    assert answers == []
-    assert "a hard one" not in str(live)
+    slot_ends(live_session, round_id)
+    tally, batches = released(console)
+    assert (tally["answered"], tally["too_few"], batches) == (1, True, [])
+    assert "a hard one" not in str(tally)
     early = emit(console, FACILITATOR_NS, "round_responses", {"round_id": round_id})
     assert early["ok"] is False
     submit(phones[1], round_id, mood=5)
     submit(phones[2], round_id, mood=6)
-    live, answers = console_events(console)
-    assert live["too_few"] is False
-    assert [a["mood"] for a in answers] == [6]  # from now on answers arrive as they come
+    assert drain(console, FACILITATOR_NS) == []
+    # Not yet released, so still too few for round_responses.
+    assert emit(console, FACILITATOR_NS, "round_responses", {"round_id": round_id})["ok"] is False
+    slot_ends(live_session, round_id)
+    tally, [responses] = released(console)
+    assert tally["too_few"] is False
+    assert sorted(r["mood"] for r in responses) == [2, 5, 6]
     everything = emit(console, FACILITATOR_NS, "round_responses", {"round_id": round_id})["responses"]
-    assert sorted(r["mood"] for r in everything) == [2, 5, 6]
-    assert {r["name"] for r in everything} == {None}
+    assert everything == responses
+
+
+def test_a_changed_anonymous_answer_waits_for_its_batch(console, live_session, join):
+    phones = [join(live_session, name) for name in ("Ana", "Bo", "Cy", "Di")]
+    round_id = open_round(console, anonymous=True)
+    for number, phone in enumerate(phones):
+        submit(phone, round_id, client_id=f"first-answer-{number}", mood=5)
+    slot_ends(live_session, round_id)
+    _, [before] = released(console)
+    assert submit(phones[0], round_id, client_id="changed-answer", passed=True)["ok"]
+    assert drain(console, FACILITATOR_NS) == []
+    slot_ends(live_session, round_id)
+    tally, [after] = released(console)
+    assert (tally["answered"], tally["passed"]) == (3, 1)
+    # The changed answer comes with a new id: it cannot be followed from one version to the next.
+    assert len({r["id"] for r in before} & {r["id"] for r in after}) == 3
+
+
+def test_a_batch_a_lost_timer_left_is_released_by_the_next_answer_or_connection(
+    app, facilitator_client, console, live_session, join
+):
+    phones = [join(live_session, name) for name in ("Ana", "Bo", "Cy", "Di")]
+    round_id = open_round(console, anonymous=True)
+    for phone in phones[:3]:
+        submit(phone, round_id, mood=4)
+    drain(console, FACILITATOR_NS)
+    # The timer's process is gone and the slot has passed.
+    db.session.execute(db.update(CheckInAnswer).values(release_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    # Someone connecting releases it, and every console hears.
+    other_console = facilitator_socket(app, facilitator_client, live_session)
+    [state] = received(other_console, FACILITATOR_NS, "session_state")
+    assert state["round"]["answered"] == 3 and len(state["round"]["responses"]) == 3
+    tally, [responses] = released(console)
+    assert tally["answered"] == 3 and len(responses) == 3
+    # So does a later answer (which itself waits for its own slot).
+    submit(phones[0], round_id, client_id="changed-answer", mood=9)
+    db.session.execute(
+        db.update(CheckInAnswer)
+        .where(CheckInAnswer.release_at.is_not(None))
+        .values(release_at=utcnow() - timedelta(seconds=1))
+    )
+    db.session.commit()
+    submit(phones[3], round_id, mood=1)
+    tally, [responses] = released(console)
+    assert tally["answered"] == 3
+    assert sorted(r["mood"] for r in responses) == [4, 4, 9]
+
+
+@pytest.mark.parametrize("event", ["close_round", "reveal_round"])
+def test_closing_or_revealing_an_anonymous_round_shows_every_answer(console, live_session, join, event):
+    phones = [join(live_session, name) for name in ("Ana", "Bo", "Cy")]
+    round_id = open_round(console, anonymous=True)
+    for number, phone in enumerate(phones):
+        submit(phone, round_id, mood=number + 3)
+    drain(console, FACILITATOR_NS)
+    assert emit(console, FACILITATOR_NS, event, {"round_id": round_id}) == {"ok": True}
+    tally, [responses] = released(console)
+    assert (tally["open"], tally["answered"]) == (False, 3)
+    assert sorted(r["mood"] for r in responses) == [3, 4, 5]
+
+
+def test_the_phone_sees_its_own_anonymous_answer_at_once(console, live_session, join):
+    phone = join(live_session)
+    round_id = open_round(console, anonymous=True)
+    submit(phone, round_id, mood=3, note="just for me")
+    phone.socket.disconnect(PARTICIPANT_NS)
+    phone.socket.connect(namespace=PARTICIPANT_NS, auth={"join_token": live_session.join_token})
+    mine = phone.events("session_state")[-1]["round"]["your_answer"]
+    assert (mine["mood"], mine["note"]) == (3, "just for me")
 
 
 def test_revealing_too_few_answers_shows_only_that(console, live_session, join):
