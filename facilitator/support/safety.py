@@ -1,4 +1,5 @@
-"""The safety net: every free text a participant writes passes through `screen_participant_text`.
+"""The safety net: every free text a participant writes passes through `screen_participant_text`
+(or, where limits decide first whether the text is stored at all, `find_risk` then `flag_text`).
 
 A text that matches the risk phrase list is held from the group by the caller, and the session's
 facilitators get a private safety flag with the text. See docs/safety.md.
@@ -13,7 +14,7 @@ from ..extensions import db
 from ..sessions.models import LiveSession, Participant
 from ..sessions.realtime import announce_to_facilitators
 from .models import SafetyFlag
-from .screening import load_phrase_list, screen_text
+from .screening import ScreenResult, load_phrase_list, screen_text
 
 
 def screen_participant_text(
@@ -23,18 +24,33 @@ def screen_participant_text(
 
     Pass `participant` only where the text is not anonymous.
     """
+    risk = find_risk(text)
+    return flag_text(live_session, text, risk, source, participant) if risk else None
+
+
+def find_risk(text: str | None) -> ScreenResult | None:
+    """What the risk screen found in a participant's text, or None; stores nothing."""
     if not text:
         return None
     result = screen_text(text, load_phrase_list(current_app.config["RISK_PHRASES_FILE"] or None))
-    if not result.flagged:
-        return None
+    return result if result.flagged else None
+
+
+def flag_text(
+    live_session: LiveSession,
+    text: str,
+    risk: ScreenResult,
+    source: str,
+    participant: Participant | None = None,
+) -> SafetyFlag:
+    """Add (flush) the safety flag for a text the screen matched; `participant` only if not anonymous."""
     flag = SafetyFlag(
         live_session_id=live_session.id,
         participant_id=participant.id if participant else None,
         source=source,
         text=text,
-        categories=list(result.categories),
-        matched=list(result.matched),
+        categories=list(risk.categories),
+        matched=list(risk.matched),
     )
     db.session.add(flag)
     db.session.flush()
@@ -50,6 +66,8 @@ def flag_entry(flag: SafetyFlag) -> dict:
         "text": flag.text,
         "categories": flag.categories,
         "matched": flag.matched,
+        # So the console can group one person's flags; null when the text was anonymous.
+        "participant_id": flag.participant_id,
         "name": participant.display_name if participant else None,
         "created_at": isoformat(flag.created_at),
         "acknowledged": flag.acknowledged_at is not None,

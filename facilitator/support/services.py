@@ -13,15 +13,32 @@ from ..clock import isoformat, utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..jobs import claim
+from ..ratelimits import check_limits
 from ..sessions.models import LiveSession, Participant, SessionState, SocketConnection
 from .models import SafetyFlag, SupportRequest, SupportUrgency
-from .safety import screen_participant_text
+from .safety import find_risk, flag_text
 
 MESSAGE_MAX_LENGTH = 500
 REPLY_MAX_LENGTH = 500
 NOTE_MAX_LENGTH = 1000
 # Enough for "now" and "later" and a change of heart; more at once would only bury the facilitator.
 MAX_OPEN_REQUESTS = 3
+_IN_DANGER = (
+    "If you might be in danger, please don't wait: the numbers under “Need urgent help?” at the top "
+    "of your screen are there for you, any time."
+)
+OPEN_CAP_MESSAGE = (
+    "The facilitator already has your requests and will come to you as soon as they can. " + _IN_DANGER
+)
+RATE_MESSAGE = (
+    "Thank you. The facilitator has your request and will come to you as soon as they can. "
+    "Please give it a little while before asking again. " + _IN_DANGER
+)
+# Words of risk past the limits, again within RISK_BYPASS_INTERVAL_SECONDS.
+RISK_MESSAGE = (
+    "Thank you for telling us. The facilitator already has your messages and will come to you as "
+    "soon as they can. " + _IN_DANGER
+)
 
 
 class RequestedSupport(NamedTuple):
@@ -41,9 +58,10 @@ def request_support(
     """Ask the session's facilitators, privately, for support.
 
     A resend carrying the client id of a stored request changes nothing, so a phone that lost
-    its acknowledgement can safely send again. A message with risk language raises a safety
-    flag, and the request is urgent whatever the participant chose (and past the open-request
-    limit).
+    its acknowledgement can safely send again. Each participant has a few open requests at
+    most, and SUPPORT_REQUEST_RATE_LIMIT across their connections. A message with risk language
+    raises a safety flag, makes the request urgent whatever the participant chose, and goes past
+    both limits once per RISK_BYPASS_INTERVAL_SECONDS (facilitator/ratelimits.py).
     """
     existing = db.session.scalar(
         select(SupportRequest).where(
@@ -57,13 +75,19 @@ def request_support(
     message = (message or "").strip() or None
     if message is not None and len(message) > MESSAGE_MAX_LENGTH:
         raise Invalid(f"Please keep your message to {MESSAGE_MAX_LENGTH} characters.")
-    flag = screen_participant_text(live_session, message, "support_message", participant)
-    # Words of risk always get through; otherwise a few open requests at once are enough.
-    if flag is None and count_open_requests(participant) >= MAX_OPEN_REQUESTS:
-        raise Invalid(
-            "The facilitator already has your requests and will come to you as soon as they can. "
-            "If you might be in danger, please use the urgent help numbers at the top of the screen."
-        )
+    risk = find_risk(message)
+    capped = count_open_requests(participant) >= MAX_OPEN_REQUESTS
+    check_limits(
+        live_session,
+        participant,
+        "support-request",
+        "SUPPORT_REQUEST_RATE_LIMIT",
+        RATE_MESSAGE,
+        flagged=risk is not None,
+        risk_message=RISK_MESSAGE,
+        over_cap=OPEN_CAP_MESSAGE if capped else None,
+    )
+    flag = flag_text(live_session, message, risk, "support_message", participant) if risk else None
     support_request = SupportRequest(
         live_session_id=live_session.id,
         participant_id=participant.id,

@@ -49,7 +49,7 @@ class FlagRef(Payload):
     flag_id: int = Field(ge=1)
 
 
-@state_part
+@state_part(while_waiting=True)
 def support_state(live_session: LiveSession, viewer: str, participant: Participant | None) -> dict:
     """Consoles: the open requests and every safety flag. Phones: their own requests. Screen: nothing."""
     if viewer == "facilitator":

@@ -14,20 +14,18 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from limits import parse_many
-from limits.storage import storage_from_string
-from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import func, select, update
 
 from ..accounts.models import Facilitator
 from ..anonymity import keyed_hash, to_minute
 from ..audit.services import record_action
 from ..clock import utcnow
-from ..errors import Invalid, NotAllowed, NotFound
+from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..ratelimits import check_limits
 from ..sessions.models import LiveSession, Participant
 from ..support.models import SafetyFlag
-from ..support.safety import screen_participant_text
+from ..support.safety import find_risk, flag_text
 from .models import (
     REACTION_LABELS,
     WIN_KIND_LABELS,
@@ -41,32 +39,14 @@ from .models import (
 
 SHARE_RATE_MESSAGE = "Thank you for sharing so much! Please wait a minute before sharing another win."
 REACTION_RATE_MESSAGE = "So much cheering! Please wait a moment before reacting again."
+# Words of risk past the limits, again within RISK_BYPASS_INTERVAL_SECONDS.
+SHARE_RISK_MESSAGE = (
+    "Thank you for sharing this. Please wait a minute before sharing another win. If you're going "
+    "through something hard right now, the numbers under “Need urgent help?” at the top of your "
+    "screen are there for you, any time, and you can ask the facilitator for support."
+)
 NOT_FOUND_MESSAGE = "We couldn't find that win. It may have been taken back."
 _SLOT_EPOCH = datetime(2000, 1, 1)
-
-# Counters keyed by keyed hashes, never by a participant id; shared by every worker when
-# RATELIMIT_STORAGE_URI points at Redis, per process with the default memory://.
-# Fixed windows, as for socket events: a moving window's in-memory storage rescans every key's
-# events every 10 ms, which a room of thousands feels.
-_rate_limiters: dict[str, FixedWindowRateLimiter] = {}
-
-
-def _rate_limiter() -> FixedWindowRateLimiter:
-    uri = current_app.config["RATELIMIT_STORAGE_URI"]
-    if uri not in _rate_limiters:
-        _rate_limiters[uri] = FixedWindowRateLimiter(storage_from_string(uri))
-    return _rate_limiters[uri]
-
-
-def _check_rate(
-    live_session: LiveSession, participant: Participant, purpose: str, setting: str, message: str
-) -> None:
-    """Count one action of a participant (across all their connections) against the limits."""
-    limiter = _rate_limiter()
-    key = keyed_hash(live_session, f"{purpose}-rate", participant.id)
-    hits = [limiter.hit(limit, purpose, key) for limit in parse_many(current_app.config[setting])]
-    if not all(hits):
-        raise NotAllowed(message)
 
 
 def _author_key(live_session: LiveSession, participant: Participant, win_id: str) -> str:
@@ -118,7 +98,8 @@ def share_win(
     """Store a participant's win with no trace of them, waiting for approval or for its batch.
 
     A resend with the same client id is the same win. A win the safety net holds always waits
-    for a facilitator, and flags the words (never the person) to the facilitators.
+    for a facilitator, flags the words (never the person) to the facilitators, and goes past
+    WIN_SHARE_RATE_LIMIT once per RISK_BYPASS_INTERVAL_SECONDS (facilitator/ratelimits.py).
     """
     resend_key = keyed_hash(live_session, "win-resend", participant.id, client_id)
     existing = db.session.scalar(
@@ -127,8 +108,17 @@ def share_win(
     if existing is not None:
         return SharedWin(existing, changed=False, flag=None)
     text, kind = clean_win(text, kind)
-    _check_rate(live_session, participant, "win-share", "WIN_SHARE_RATE_LIMIT", SHARE_RATE_MESSAGE)
-    flag = screen_participant_text(live_session, text, "win")
+    risk = find_risk(text)
+    check_limits(
+        live_session,
+        participant,
+        "win-share",
+        "WIN_SHARE_RATE_LIMIT",
+        SHARE_RATE_MESSAGE,
+        flagged=risk is not None,
+        risk_message=SHARE_RISK_MESSAGE,
+    )
+    flag = flag_text(live_session, text, risk, "win") if risk else None
     now = utcnow()
     win_id = new_win_id()
     win = Win(
@@ -269,7 +259,7 @@ def react_to_win(
     )
     if on == (mine is not None):
         return False
-    _check_rate(live_session, participant, "win-reaction", "WIN_REACTION_RATE_LIMIT", REACTION_RATE_MESSAGE)
+    check_limits(live_session, participant, "win-reaction", "WIN_REACTION_RATE_LIMIT", REACTION_RATE_MESSAGE)
     if on:
         db.session.add(WinReaction(win_id=win.id, reaction=reaction, reactor_key=key))
     else:

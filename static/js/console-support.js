@@ -1,15 +1,24 @@
 // The console's support requests and safety flags: an alert stays until acknowledged, with a sound that can be muted.
+// One person's waiting requests share one alert card, and one person's safety flags one entry, so
+// that someone who asks again and again is seen as one person, not a flood.
 import { el } from "./live.js";
-import { $, act, actionButton, announce, socket } from "./console.js";
+import { $, act, actionButton, socket } from "./console.js";
 
 const MUTED_KEY = "stepwise-support-sound-muted";
 const SOURCES = { checkin_note: "Check-in note", win: "Small win", support_message: "Support request" };
 const CATEGORIES = { suicide: "suicide", self_harm: "self-harm", overdose: "overdose", harm_to_others: "harm to others" };
+// Another request on the same card within this long updates the card quietly (unless more urgent).
+const QUIET_REPEAT_MS = 5000;
+// Alerts arriving together (a flagged message brings a flag and a request) make one sound and one announcement.
+const GATHER_MS = 250;
 const baseTitle = document.title;
-const requestItems = new Map(); // request id -> {node, info, status}
-const flags = new Map();
+const requests = new Map(); // request id -> request entry, until resolved
+const cards = new Map(); // person key -> alert card of their waiting requests
+const seeingTo = new Map(); // request id -> {node, info} in "Seeing to"
+const flags = new Map(); // flag id -> flag entry
+const flagGroups = new Map(); // person key (or one anonymous flag) -> {node, ...}
 
-// --- sound -------------------------------------------------------------------------------------
+// --- sound and announcements -------------------------------------------------------------------
 
 let audio = null;
 let lastChimeAt = 0;
@@ -51,17 +60,153 @@ $("support-sound").addEventListener("change", (event) => {
   else localStorage.setItem(MUTED_KEY, "1");
 });
 
-// --- support requests --------------------------------------------------------------------------
+let gathered = null;
+
+/** Sound and announce an alert; alerts within GATHER_MS of each other become one. */
+function raiseAlert(text, times) {
+  if (!gathered) {
+    gathered = { texts: [], times: 1 };
+    setTimeout(() => {
+      const { texts, times: most } = gathered;
+      gathered = null;
+      chime(most);
+      // Emptied first, so the same words said twice in a row are still read out.
+      $("support-announcer").textContent = "";
+      setTimeout(() => ($("support-announcer").textContent = texts.join(" ")), 50);
+    }, GATHER_MS);
+  }
+  if (!gathered.texts.includes(text)) gathered.texts.push(text);
+  gathered.times = Math.max(gathered.times, times);
+}
+
+/** Alert once per update of a card or flag entry: quiet for repeats within a few seconds, unless more urgent. */
+function alertFor(target, text, times, level) {
+  const now = Date.now();
+  if (now - (target.alertedAt || 0) < QUIET_REPEAT_MS && level <= (target.alertedLevel ?? -1)) return;
+  target.alertedAt = now;
+  target.alertedLevel = level;
+  raiseAlert(text, times);
+  for (const animation of target.node.getAnimations()) {
+    animation.cancel();
+    animation.play();
+  }
+}
+
+// --- shared pieces -----------------------------------------------------------------------------
 
 const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-const nameOf = (request) => request.name || "Someone";
+const nameOf = (entry) => entry.name || "Someone";
+const plural = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
+const byAge = (a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id;
+
+/** Entries grouped by the person they came from (in the order given); `single(entry)` keys one without a person. */
+function groupByPerson(entries, single) {
+  const groups = new Map();
+  for (const entry of entries) {
+    const key = entry.participant_id == null ? single(entry) : `person-${entry.participant_id}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(entry);
+  }
+  return groups;
+}
+
+/** A collapsible list of older entries, that stays open or closed across updates. */
+function earlierList(holder, summary, items) {
+  const details = el("details", "", "support-earlier");
+  details.open = Boolean(holder.earlierOpen);
+  details.addEventListener("toggle", () => (holder.earlierOpen = details.open));
+  const list = el("ol", "", "support-earlier-list");
+  list.append(...items.map((parts) => {
+    const item = el("li");
+    item.append(...parts);
+    return item;
+  }));
+  details.append(el("summary", summary), list);
+  return details;
+}
+
+/** Put `nodes` into `container` in this order, moving only those out of place (a moved node loses focus). */
+function placeInOrder(container, nodes) {
+  nodes.forEach((node, index) => {
+    if (container.children[index] !== node) container.insertBefore(node, container.children[index] || null);
+  });
+}
+
+// --- waiting requests: one alert card per person -----------------------------------------------
+
+const urgencyLevel = (request) => (request.flagged ? 2 : request.urgency === "now" ? 1 : 0);
+
+/** When it was asked and how urgently, then the message: one request on an alert card. */
+function requestLines(request) {
+  const when = el("p", "", "support-when small");
+  when.append(`${clock(request.created_at)} · ${request.urgency === "now" ? "Now, please" : "After the session is fine"}`);
+  if (request.flagged) when.append(" · the safety net noticed this message");
+  const parts = [when];
+  parts.push(request.message ? el("blockquote", request.message, "note") : el("p", "No message.", "muted small"));
+  return parts;
+}
+
+function cardInfo(card, waiting) {
+  const newest = waiting[waiting.length - 1];
+  const level = Math.max(...waiting.map(urgencyLevel));
+  const tags = el("p", "", "support-tags");
+  const now = waiting.some((request) => request.urgency === "now");
+  tags.append(el("span", now ? "Now, please" : "After the session is fine", now ? "tag now" : "tag"));
+  if (level === 2) tags.append(el("span", "Urgent: the safety net noticed their message", "tag urgent"));
+  if (waiting.some((request) => request.escalated_at)) tags.append(el("span", "Still waiting: raised again", "tag urgent"));
+  const who = el("p", "", "support-who");
+  who.append(el("strong", nameOf(newest)));
+  if (waiting.length === 1) {
+    who.append(` asked for support at ${clock(newest.created_at)}`);
+    return [tags, who, ...(newest.message ? [el("blockquote", newest.message, "note")] : [])];
+  }
+  who.append(" asked for support ", el("span", `${waiting.length} times`, "support-count"), `, the latest at ${clock(newest.created_at)}`);
+  const older = waiting.slice(0, -1).reverse();
+  return [tags, who, ...requestLines(newest), earlierList(card, `${plural(older.length, "earlier request")}`, older.map(requestLines))];
+}
+
+async function acknowledgeCard(card) {
+  const ids = card.waiting.map((request) => request.id);
+  card.button.disabled = true;
+  const acks = await Promise.all(ids.map((id) => act("acknowledge_support", { request_id: id })));
+  card.button.disabled = false;
+  if (!acks.every((ack) => ack.ok)) return;
+  // Focus where the work goes on: the reply to the newest request, or this card if someone asked again meanwhile.
+  const again = cards.get(card.key);
+  if (again) again.button.focus();
+  else seeingTo.get(ids[ids.length - 1])?.node.querySelector("textarea")?.focus();
+}
+
+function newCard(key) {
+  const card = { key, node: el("article", "", "support-alert"), info: el("div"), signature: "" };
+  card.button = actionButton("I've seen it", "button", () => acknowledgeCard(card));
+  card.node.append(card.info, card.button);
+  return card;
+}
+
+function showCard(key, waiting) {
+  const card = cards.get(key) ?? newCard(key);
+  cards.set(key, card);
+  card.waiting = waiting;
+  const signature = JSON.stringify(waiting);
+  if (signature === card.signature) return card;
+  card.signature = signature;
+  const name = nameOf(waiting[waiting.length - 1]);
+  card.button.textContent = waiting.length === 1 ? "I've seen it" : "I've seen them";
+  card.button.setAttribute("aria-label", waiting.length === 1 ? `I've seen ${name}'s request` : `I've seen ${name}'s ${waiting.length} requests`);
+  card.node.classList.toggle("urgent", waiting.some((request) => request.urgent));
+  card.node.classList.toggle("escalated", waiting.some((request) => request.escalated_at));
+  card.info.replaceChildren(...cardInfo(card, waiting));
+  return card;
+}
+
+// --- requests being seen to --------------------------------------------------------------------
 
 function requestInfo(request) {
   const tags = el("p", "", "support-tags");
   const now = request.urgency === "now";
   tags.append(el("span", now ? "Now, please" : "After the session is fine", now ? "tag now" : "tag"));
   if (request.flagged) tags.append(el("span", "Urgent: the safety net noticed their message", "tag urgent"));
-  if (request.escalated_at && request.status === "open") tags.append(el("span", "Still waiting: raised again", "tag urgent"));
   const who = el("p", "", "support-who");
   who.append(el("strong", nameOf(request)), ` asked for support at ${clock(request.created_at)}`);
   if (request.acknowledged_at) {
@@ -97,17 +242,6 @@ function textForm(request, { label, field, button, event, optional }) {
   return form;
 }
 
-function alertCard(request) {
-  const node = el("article", "", "support-alert");
-  const info = el("div");
-  const seen = async () => {
-    const ack = await act("acknowledge_support", { request_id: request.id });
-    if (ack.ok) requestItems.get(request.id)?.node.querySelector("textarea")?.focus();
-  };
-  node.append(info, actionButton("I've seen it", "button", seen, `I've seen ${nameOf(request)}'s request`));
-  return { node, info };
-}
-
 function seeingToItem(request) {
   const node = el("li", "", "support-item");
   const info = el("div");
@@ -132,57 +266,127 @@ function seeingToItem(request) {
   return { node, info };
 }
 
-/** Show a request where it belongs: an alert until acknowledged, then in the list until resolved. */
-function showRequest(request) {
-  let item = requestItems.get(request.id);
-  if (item && (request.status === "resolved" || (item.status === "open") !== (request.status === "open"))) {
-    item.node.remove();
-    requestItems.delete(request.id);
-    item = null;
+/** Waiting requests as one alert card per person; acknowledged ones in "Seeing to" until resolved. */
+function showRequests() {
+  const unresolved = [...requests.values()].sort(byAge);
+  const waiting = groupByPerson(unresolved.filter((request) => request.status === "open"), (request) => `request-${request.id}`);
+  for (const [key, card] of cards) {
+    if (!waiting.has(key)) {
+      card.node.remove();
+      cards.delete(key);
+    }
   }
-  if (request.status === "resolved") return;
-  if (!item) {
-    const open = request.status === "open";
-    item = { ...(open ? alertCard(request) : seeingToItem(request)), status: request.status };
-    (open ? $("support-alerts") : $("support-open")).append(item.node);
-    requestItems.set(request.id, item);
+  placeInOrder($("support-alerts"), [...waiting].map(([key, group]) => showCard(key, group).node));
+
+  const seen = unresolved.filter((request) => request.status !== "open");
+  for (const [id, item] of seeingTo) {
+    if (!seen.some((request) => request.id === id)) {
+      item.node.remove();
+      seeingTo.delete(id);
+    }
   }
-  item.status = request.status;
-  item.node.classList.toggle("urgent", request.urgent);
-  item.node.classList.toggle("escalated", Boolean(request.escalated_at));
-  item.info.replaceChildren(...requestInfo(request));
+  for (const request of seen) {
+    if (!seeingTo.has(request.id)) seeingTo.set(request.id, seeingToItem(request));
+    seeingTo.get(request.id).info.replaceChildren(...requestInfo(request));
+  }
+  // Oldest first, whatever order the acknowledgements came back in.
+  placeInOrder($("support-open"), seen.map((request) => seeingTo.get(request.id).node));
 }
 
-// --- safety flags ------------------------------------------------------------------------------
+function keepRequest(request) {
+  if (request.status === "resolved") requests.delete(request.id);
+  else requests.set(request.id, request);
+  showRequests();
+  summarise();
+}
 
-function flagItem(flag) {
-  const item = el("li", "", `safety-flag${flag.acknowledged ? " read" : ""}`);
-  const who = el("p", "", "support-who");
-  who.append(el("strong", flag.name || "Anonymous"), ` · ${SOURCES[flag.source] || "Text"} · ${clock(flag.created_at)}`);
+const cardOf = (request) => cards.get(request.participant_id == null ? `request-${request.id}` : `person-${request.participant_id}`);
+
+// --- safety flags: one entry per person (anonymous flags each on their own) --------------------
+
+function flagWhy(flag) {
   const about = flag.categories.map((category) => CATEGORIES[category] || category).join(", ");
   const why = el("details", "", "flag-why muted small");
   why.append(el("summary", `Words about ${about}`), el("p", `Phrases of the safety net it matched: ${flag.matched.join(" · ")}`));
-  item.append(who, el("blockquote", flag.text, "note"), why);
-  if (flag.acknowledged) {
-    item.append(el("p", "Read ✓", "muted small"));
-  } else {
-    const read = () => act("acknowledge_flag", { flag_id: flag.id });
-    item.append(actionButton("I've read it", "button small secondary", read, `I've read the flag from ${flag.name || "an anonymous text"}`));
+  return why;
+}
+
+function flagLines(flag, withTag) {
+  const when = el("p", `${SOURCES[flag.source] || "Text"} · ${clock(flag.created_at)}`, "support-when small");
+  if (withTag && !flag.acknowledged) when.append(" ", el("span", "Unread", "tag now"));
+  return [when, el("blockquote", flag.text, "note"), flagWhy(flag)];
+}
+
+async function readFlags(group) {
+  const unread = group.flags.filter((flag) => !flag.acknowledged);
+  const acks = await Promise.all(unread.map((flag) => act("acknowledge_flag", { flag_id: flag.id })));
+  if (acks.every((ack) => ack.ok)) group.node.focus();
+}
+
+function flagGroupContent(group) {
+  const [newest, ...older] = group.flags; // newest first
+  const name = newest.name || "Anonymous";
+  const unread = group.flags.filter((flag) => !flag.acknowledged).length;
+  const who = el("p", "", "support-who");
+  who.append(el("strong", name));
+  if (!older.length) {
+    who.append(` · ${SOURCES[newest.source] || "Text"} · ${clock(newest.created_at)}`);
+    return [who, el("blockquote", newest.text, "note"), flagWhy(newest), flagAction(group, unread)];
   }
-  return item;
+  who.append(" · ", el("span", plural(group.flags.length, "flag"), "support-count"), `, the latest at ${clock(newest.created_at)}`);
+  const earlier = earlierList(group, plural(older.length, "earlier flag"), older.map((flag) => flagLines(flag, true)));
+  return [who, ...flagLines(newest, true), earlier, flagAction(group, unread)];
+}
+
+function flagAction(group, unread) {
+  if (!unread) return el("p", "Read ✓", "muted small");
+  const newest = group.flags[0];
+  const label = group.flags.length > 1 ? "I've read them" : "I've read it";
+  const whose = !newest.name ? "an anonymous text" : unread > 1 ? `${newest.name} (${unread} unread)` : newest.name;
+  return actionButton(label, "button small secondary", () => readFlags(group), `I've read the flag${unread > 1 ? "s" : ""} from ${whose}`);
 }
 
 function showFlags() {
-  const newestFirst = [...flags.values()].sort((a, b) => b.id - a.id);
-  $("safety-flags").replaceChildren(...newestFirst.map(flagItem));
+  const groups = groupByPerson([...flags.values()].sort((a, b) => b.id - a.id), (flag) => `flag-${flag.id}`);
+  for (const [key, group] of flagGroups) {
+    if (!groups.has(key)) {
+      group.node.remove();
+      flagGroups.delete(key);
+    }
+  }
+  const nodes = [];
+  for (const [key, entries] of groups) {
+    let group = flagGroups.get(key);
+    if (!group) {
+      group = { key, node: el("li"), signature: "" };
+      group.node.tabIndex = -1; // focus lands here once read
+      flagGroups.set(key, group);
+    }
+    group.flags = entries;
+    const signature = JSON.stringify(entries);
+    if (signature !== group.signature) {
+      group.signature = signature;
+      group.node.className = `safety-flag${entries.every((flag) => flag.acknowledged) ? " read" : ""}`;
+      group.node.replaceChildren(...flagGroupContent(group));
+    }
+    nodes.push(group.node);
+  }
+  placeInOrder($("safety-flags"), nodes);
 }
+
+function keepFlag(flag) {
+  flags.set(flag.id, flag);
+  showFlags();
+  summarise();
+}
+
+const groupOfFlag = (flag) => flagGroups.get(flag.participant_id == null ? `flag-${flag.id}` : `person-${flag.participant_id}`);
 
 // --- summary -----------------------------------------------------------------------------------
 
 function summarise() {
-  const statuses = [...requestItems.values()].map((item) => item.status);
-  const waiting = statuses.filter((status) => status === "open").length;
-  const seeing = statuses.length - waiting;
+  const waiting = cards.size; // people waiting, however many times each asked
+  const seeing = seeingTo.size;
   const unread = [...flags.values()].filter((flag) => !flag.acknowledged).length;
   const parts = [];
   if (waiting) parts.push(`${waiting} waiting to be seen`);
@@ -198,38 +402,32 @@ function summarise() {
 // --- wiring ------------------------------------------------------------------------------------
 
 socket.on("session_state", (state) => {
-  for (const item of requestItems.values()) item.node.remove();
-  requestItems.clear();
-  state.support_requests.forEach(showRequest);
+  requests.clear();
+  for (const request of state.support_requests) requests.set(request.id, request);
+  showRequests();
   flags.clear();
   for (const flag of state.safety_flags) flags.set(flag.id, flag);
   showFlags();
   summarise();
 });
 socket.on("support_requested", (request) => {
-  showRequest(request);
-  summarise();
-  chime(request.urgent ? 2 : 1);
+  keepRequest(request);
+  const card = cardOf(request);
+  if (!card) return;
+  const count = card.waiting.length;
+  const how = request.flagged ? " The safety net noticed their message." : request.urgency === "now" ? " Now, please." : "";
+  const text = count === 1 ? `${nameOf(request)} asked for support.${how}` : `${nameOf(request)} asked for support again: ${count} requests waiting.${how}`;
+  alertFor(card, text, request.urgent ? 2 : 1, urgencyLevel(request));
 });
 socket.on("support_escalated", (request) => {
-  showRequest(request);
-  summarise();
-  chime(2);
-  announce(`${nameOf(request)} is still waiting for support.`);
+  keepRequest(request);
+  const card = cardOf(request);
+  if (card) alertFor(card, `${nameOf(request)} is still waiting for support.`, 2, 3);
 });
-socket.on("support_updated", (request) => {
-  showRequest(request);
-  summarise();
-});
+socket.on("support_updated", keepRequest);
 socket.on("safety_flagged", (flag) => {
-  flags.set(flag.id, flag);
-  showFlags();
-  summarise();
-  chime();
-  announce(`A new safety flag from ${flag.name || "an anonymous text"}.`);
+  keepFlag(flag);
+  const group = groupOfFlag(flag);
+  if (group) alertFor(group, `A new safety flag from ${flag.name || "an anonymous text"}.`, 1, 0);
 });
-socket.on("safety_flag_updated", (flag) => {
-  flags.set(flag.id, flag);
-  showFlags();
-  summarise();
-});
+socket.on("safety_flag_updated", keepFlag);

@@ -70,3 +70,71 @@ def test_the_alert_sound_stays_muted_after_a_reload(live_server, new_context):
     sound.uncheck()
     laptop.reload()
     expect(laptop.get_by_label("Sound for new requests")).not_to_be_checked()
+
+
+RECORD_ANNOUNCEMENTS = """() => {
+  const announcer = document.getElementById("support-announcer");
+  window.supportAnnouncements = [];
+  new MutationObserver(() => {
+    if (announcer.textContent) window.supportAnnouncements.push(announcer.textContent);
+  }).observe(announcer, { childList: true, characterData: true, subtree: true });
+}"""
+
+
+def ask_for_support(phone, urgency: str, message: str) -> None:
+    phone.get_by_role("button", name="I need support").click()
+    sheet = phone.get_by_role("dialog", name="Ask the facilitator for support")
+    sheet.get_by_label(urgency).check()
+    sheet.get_by_label("Anything you'd like them to know?").fill(message)
+    sheet.get_by_role("button", name="Send to the facilitator").click()
+    expect(sheet).to_be_hidden()
+
+
+def test_one_persons_requests_and_flags_are_grouped_on_the_console(live_server, new_context):
+    laptop = new_context().new_page()
+    join_link = sign_in_and_start_session(live_server, laptop)
+    ana = join_on_phone(new_context, join_link, "Ana")
+    expect(laptop.locator("#roster-count")).to_have_text("1")
+    laptop.evaluate(RECORD_ANNOUNCEMENTS)
+
+    ask_for_support(ana, "After the session is fine", "Could we talk later?")
+    ask_for_support(ana, "After the session is fine", "Honestly I want to die.")
+    ask_for_support(ana, "After the session is fine", "I still want to die, sorry.")
+    expect(ana.locator("#support-own > li")).to_have_count(3)
+
+    # One card for Ana: how many times, the newest first, the older ones folded, the highest urgency.
+    card = laptop.locator("#support-alerts .support-alert")
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text("Ana asked for support 3 times")
+    expect(card.locator("blockquote").first).to_have_text("I still want to die, sorry.")
+    expect(card).to_contain_text("Urgent: the safety net noticed their message")
+    earlier = card.locator("details.support-earlier")
+    expect(earlier.locator("summary")).to_have_text("2 earlier requests")
+    expect(earlier.get_by_text("Could we talk later?")).to_be_hidden()
+    earlier.locator("summary").click()
+    expect(earlier.get_by_text("Could we talk later?")).to_be_visible()
+    expect(laptop.locator("#support-summary")).to_have_text("1 waiting to be seen · 2 unread safety flags")
+    # Her two flags are one entry too.
+    flag = laptop.locator("#safety-flags > li")
+    expect(flag).to_have_count(1)
+    expect(flag).to_contain_text("2 flags")
+    # Read out once for the first request, once more when it became urgent, not for the repeat
+    # (alerts arriving within a moment of each other are read out together).
+    laptop.wait_for_timeout(500)
+    assert " ".join(laptop.evaluate("window.supportAnnouncements")) == (
+        "Ana asked for support. A new safety flag from Ana. Ana asked for support again: "
+        "2 requests waiting. The safety net noticed their message."
+    )
+
+    # Acknowledging the card acknowledges all three; focus moves to the reply to the newest.
+    card.get_by_role("button", name="I've seen Ana's 3 requests").click()
+    expect(card).to_have_count(0)
+    expect(laptop.locator("#support-open > li")).to_have_count(3)
+    expect(laptop.locator("#support-open > li").last.locator("textarea").first).to_be_focused()
+    expect(ana.locator("#support-own")).not_to_contain_text("Delivered to the facilitator ✓")
+    expect(ana.locator("#support-own > li", has_text="The facilitator has seen it ✓")).to_have_count(3)
+
+    flag.get_by_role("button", name="I've read the flags from Ana (2 unread)").click()
+    expect(flag).to_contain_text("Read ✓")
+    expect(flag).to_be_focused()
+    expect(laptop.locator("#support-summary")).to_have_text("3 you're seeing to")

@@ -1,13 +1,14 @@
 """Support requests and safety flags at the service level: asking, seeing to it, escalating, privacy."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 
 from facilitator.accounts import services as account_services
 from facilitator.clock import utcnow
-from facilitator.errors import Invalid, NotFound
+from facilitator.errors import Invalid, NotAllowed, NotFound
 from facilitator.extensions import db
 from facilitator.groups import services as group_services
 from facilitator.groups.models import DEFAULT_AGENDA
@@ -54,19 +55,79 @@ def test_a_resend_with_the_same_client_id_is_the_same_request(live_session, aske
     assert db.session.scalar(db.select(db.func.count(SupportRequest.id))) == 1
 
 
-def test_a_participant_has_only_a_few_open_requests_at_once_but_risk_gets_through(
-    live_session, facilitator, asker
-):
+def count(model) -> int:
+    return db.session.scalar(db.select(db.func.count(model.id)))
+
+
+def test_a_participant_has_only_a_few_open_requests_at_once(app, live_session, facilitator, asker):
+    app.config["SUPPORT_REQUEST_RATE_LIMIT"] = "100 per minute"
     for number in range(services.MAX_OPEN_REQUESTS):
         ask(asker, live_session, client_id=f"support-{number:04d}")
-    with pytest.raises(Invalid, match="already has your requests"):
+    with pytest.raises(NotAllowed, match="already has your requests"):
         ask(asker, live_session, client_id="support-9999")
-    # Words of risk always get through.
-    assert ask(asker, live_session, client_id="support-risky", message="i want to kill myself").created
+    db.session.rollback()
     # Once fewer are open, asking again is fine.
     for support_request in db.session.scalars(db.select(SupportRequest).limit(2)):
         services.resolve_request(facilitator, live_session, support_request.id, None)
     assert ask(asker, live_session, client_id="support-9999").created
+
+
+def test_requests_are_rate_limited_per_participant(app, live_session, asker):
+    app.config["SUPPORT_REQUEST_RATE_LIMIT"] = "2 per minute"
+    ask(asker, live_session, client_id="support-0001")
+    ask(asker, live_session, client_id="support-0002")
+    # A resend of a stored request does not count.
+    ask(asker, live_session, client_id="support-0002")
+    with pytest.raises(NotAllowed, match="give it a little while") as refused:
+        ask(asker, live_session, client_id="support-0003")
+    assert "Need urgent help?" in refused.value.message
+    db.session.rollback()
+    assert count(SupportRequest) == 2
+    # Someone else is not affected.
+    other = session_services.join_session(live_session, "Other")
+    db.session.commit()
+    assert ask(other, live_session, client_id="support-0004").created
+
+
+def test_words_of_risk_go_past_the_rate_limit_once_per_interval(app, live_session, asker):
+    app.config.update(SUPPORT_REQUEST_RATE_LIMIT="1 per minute", RISK_BYPASS_INTERVAL_SECONDS=1)
+    ask(asker, live_session, client_id="support-0001")
+    with pytest.raises(NotAllowed):
+        ask(asker, live_session, client_id="support-0002", message="Can we talk?")
+    db.session.rollback()
+    risky = ask(asker, live_session, client_id="support-0003", message="I want to kill myself")
+    assert risky.created and risky.flag is not None
+    # Within the interval, words of risk meet the limits like any other, and a refusal points
+    # to the crisis numbers. Nothing of the refused message is stored, not even a flag.
+    with pytest.raises(NotAllowed, match="Need urgent help") as refused:
+        ask(asker, live_session, client_id="support-0004", message="i want to die")
+    assert "already has your messages" in refused.value.message
+    db.session.rollback()
+    assert (count(SupportRequest), count(SafetyFlag)) == (2, 1)
+    time.sleep(1.1)  # the next interval
+    assert ask(asker, live_session, client_id="support-0004", message="i want to die").created
+
+
+def test_words_of_risk_go_past_the_open_request_cap_once_per_interval(app, live_session, facilitator, asker):
+    app.config["SUPPORT_REQUEST_RATE_LIMIT"] = "100 per minute"
+    for number in range(services.MAX_OPEN_REQUESTS):
+        ask(asker, live_session, client_id=f"support-{number:04d}")
+    assert ask(asker, live_session, client_id="support-risky-1", message="i want to kill myself").created
+    # Past that, the usual limits apply: within them, words of risk still get through ...
+    for support_request in db.session.scalars(db.select(SupportRequest).limit(2)):
+        services.resolve_request(facilitator, live_session, support_request.id, None)
+    assert ask(asker, live_session, client_id="support-risky-2", message="I took too many pills").created
+    # ... and beyond them they are refused until the interval has passed.
+    with pytest.raises(NotAllowed, match="Need urgent help"):
+        ask(asker, live_session, client_id="support-risky-3", message="I cut myself again")
+
+
+def test_words_of_risk_within_the_limits_leave_the_bypass_for_when_it_is_needed(app, live_session, asker):
+    app.config["SUPPORT_REQUEST_RATE_LIMIT"] = "1 per minute"
+    assert ask(asker, live_session, client_id="support-risky-1", message="i want to die").created
+    assert ask(asker, live_session, client_id="support-risky-2", message="i want to die").created
+    with pytest.raises(NotAllowed):
+        ask(asker, live_session, client_id="support-risky-3", message="i want to die")
 
 
 def test_a_risky_message_raises_a_flag_and_makes_the_request_urgent(live_session, asker):

@@ -8,10 +8,11 @@ from facilitator.extensions import db, socketio
 from facilitator.groups import services as group_services
 from facilitator.realtime import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services as session_services
+from facilitator.support import services
 from facilitator.support.models import SafetyFlag, SupportRequest
 from facilitator.support.sockets import escalate_overdue_requests
 
-from ..conftest import facilitator_socket, login, received
+from ..conftest import facilitator_socket, login, participant_socket, received
 
 SUPPORT_EVENTS = ("support_requested", "support_escalated", "support_updated", "safety_flagged")
 
@@ -152,6 +153,7 @@ def test_a_risky_message_is_urgent_flags_every_console_and_shows_care(
         events = dict(console_events(sock, *SUPPORT_EVENTS))
         assert events["safety_flagged"]["source"] == "support_message"
         assert events["safety_flagged"]["name"] == "Asker"
+        assert events["safety_flagged"]["participant_id"] == asker.participant_id  # to group them
         assert events["safety_flagged"]["matched"]  # the phrase-list entries, for the console's "why"
         assert events["support_requested"]["urgent"] is True
         assert events["support_requested"]["flagged"] is True
@@ -222,6 +224,49 @@ def test_open_requests_per_participant_are_limited(console, live_session, join):
     assert ack["ok"] is False
     assert "already has your requests" in ack["error"]
     assert db.session.scalar(db.select(db.func.count(SupportRequest.id))) == 3
+
+
+def count(model) -> int:
+    return db.session.scalar(db.select(db.func.count(model.id)))
+
+
+def test_requests_are_rate_limited_per_person_across_connections(app, console, live_session, join):
+    app.config["SUPPORT_REQUEST_RATE_LIMIT"] = "2 per minute"
+    asker, other = join(live_session, "Asker"), join(live_session, "Other")
+    second_tab = participant_socket(app, asker)  # the same phone's cookie: the same person
+    assert ask(asker, client_id="support-0001")["ok"]
+    assert emit(
+        second_tab, PARTICIPANT_NS, "request_support", {"client_id": "support-0002", "urgency": "now"}
+    )["ok"]
+    ack = ask(asker, client_id="support-0003")
+    assert ack == {"ok": False, "error": services.RATE_MESSAGE}
+    assert "Need urgent help?" in ack["error"]
+    assert ask(other, client_id="support-0004")["ok"]
+    assert count(SupportRequest) == 3
+
+
+def test_a_flagged_message_gets_through_past_the_limit_once_per_interval(app, console, live_session, join):
+    app.config["SUPPORT_REQUEST_RATE_LIMIT"] = "1 per minute"
+    asker = join(live_session, "Asker")
+    second_tab = participant_socket(app, asker)
+    assert ask(asker, client_id="support-0001", message="Could we talk?")["ok"]
+    console.get_received(FACILITATOR_NS)
+
+    risky = {"client_id": "support-0002", "urgency": "later", "message": "I want to kill myself"}
+    ack = emit(second_tab, PARTICIPANT_NS, "request_support", risky)
+    assert ack["ok"] and ack["flagged"] is True
+    assert [name for name, _ in console_events(console, *SUPPORT_EVENTS)] == [
+        "safety_flagged",
+        "support_requested",
+    ]
+
+    # The next one within the interval meets the limit, from whichever connection, and is told
+    # kindly where the crisis numbers are. Nothing of it is stored or announced.
+    ack = ask(asker, client_id="support-0003", message="I want to die")
+    assert ack == {"ok": False, "error": services.RISK_MESSAGE}
+    assert "Need urgent help?" in ack["error"]
+    assert (count(SupportRequest), count(SafetyFlag)) == (2, 1)
+    assert console_events(console, *SUPPORT_EVENTS) == []
 
 
 def test_nothing_reaches_the_screen_or_another_session(

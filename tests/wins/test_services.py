@@ -109,6 +109,20 @@ def test_sharing_is_rate_limited_per_participant(app, live_session, people):
     assert share(people[1], live_session, client_id="limited-4").changed
 
 
+def test_a_risky_win_goes_past_the_share_limit_once_per_interval(app, live_session, people):
+    app.config["WIN_SHARE_RATE_LIMIT"] = "1 per minute"
+    share(people[0], live_session, client_id="limited-1")
+    held = share(people[0], live_session, "I want to end my life", client_id="limited-2")
+    assert held.win.held and held.flag is not None
+    with pytest.raises(NotAllowed, match="Need urgent help"):
+        share(people[0], live_session, "I want to end my life", client_id="limited-3")
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(SafetyFlag.id))) == 1
+    # An ordinary win past the limit is refused as before.
+    with pytest.raises(NotAllowed, match="wait a minute"):
+        share(people[0], live_session, client_id="limited-4")
+
+
 def test_a_risky_win_is_held_for_the_facilitator_even_when_wins_show_at_once(live_session, people):
     show_at_once(live_session)
     shared = share(people[0], live_session, "I want to end my life")
