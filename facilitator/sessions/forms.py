@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from ..forms import Form
 from .services import DISPLAY_NAME_MAX
 
 
-class NewSessionForm(FlaskForm):
+class NewSessionForm(Form):
     title = StringField(
         "Session title (optional)",
         validators=[Optional(), Length(max=120, message="Please keep the title under 120 characters.")],
@@ -36,7 +36,7 @@ class NewSessionForm(FlaskForm):
         return self.scheduled_for.data + timedelta(minutes=self.utc_offset_minutes.data or 0)
 
 
-class JoinCodeForm(FlaskForm):
+class JoinCodeForm(Form):
     code = StringField(
         "Session code",
         validators=[
@@ -46,7 +46,7 @@ class JoinCodeForm(FlaskForm):
     )
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     display_name = StringField(
         "What should the group call you?",
         validators=[

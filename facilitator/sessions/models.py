@@ -116,6 +116,10 @@ class Participant(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=ParticipantStatus.PRESENT)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     left_at: Mapped[datetime | None]
+    # The joining browser, as a keyed hash under this session's anonymity key: it cannot link a
+    # browser across sessions, and it is cleared when the session ends. It only keeps a browser
+    # the facilitator removed from joining this session again.
+    device_key: Mapped[str | None] = mapped_column(String(64))
 
     live_session: Mapped[LiveSession] = relationship(back_populates="participants")
 
@@ -143,6 +147,8 @@ class SocketConnection(db.Model):
     facilitator_id: Mapped[int | None] = mapped_column(
         ForeignKey("facilitator.id", ondelete="CASCADE"), index=True
     )
+    # The facilitator's sign-in that opened the connection: ending that sign-in closes it.
+    sign_in_id: Mapped[int | None] = mapped_column(ForeignKey("sign_in.id", ondelete="CASCADE"), index=True)
     # A projected shared screen: a facilitator's connection, but nobody is reading alerts on it.
     is_screen: Mapped[bool] = mapped_column(default=False)
     connected_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,10 +6,10 @@ Other capabilities add their part of the state snapshot with `state_part`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Literal
+from collections.abc import Callable, Collection
+from typing import Any, Literal
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 
 from ..clock import isoformat
 from ..extensions import db, socketio
@@ -22,18 +22,30 @@ from ..realtime import (
     participants_room,
     screen_room,
 )
-from .models import LiveSession, Participant, SocketConnection
+from .models import LiveSession, Participant, ParticipantStatus, SocketConnection
 
 # Who a snapshot is for: a facilitator's console, a participant's phone, or the projected screen.
 Viewer = Literal["facilitator", "participant", "screen"]
 StatePart = Callable[[LiveSession, Viewer, Participant | None], dict]
 _state_parts: list[StatePart] = []
+# The parts a participant still in the waiting room gets: only what is their own.
+_waiting_room_parts: list[StatePart] = []
 
 
-def state_part(builder: StatePart) -> StatePart:
-    """Register a capability's contribution to the session_state snapshot."""
-    _state_parts.append(builder)
-    return builder
+def state_part(builder: StatePart | None = None, *, while_waiting: bool = False) -> Any:
+    """Register a capability's contribution to the session_state snapshot.
+
+    `while_waiting` parts are also given to a participant in the waiting room, who otherwise
+    sees nothing of the room until admitted.
+    """
+
+    def register(builder: StatePart) -> StatePart:
+        _state_parts.append(builder)
+        if while_waiting:
+            _waiting_room_parts.append(builder)
+        return builder
+
+    return register(builder) if builder is not None else register
 
 
 # --- connections and presence -------------------------------------------------------------
@@ -46,6 +58,7 @@ def record_connection(
     *,
     participant: Participant | None = None,
     facilitator_id: int | None = None,
+    sign_in_id: int | None = None,
     is_screen: bool = False,
 ) -> None:
     db.session.merge(
@@ -55,6 +68,7 @@ def record_connection(
             live_session_id=live_session.id,
             participant_id=participant.id if participant else None,
             facilitator_id=facilitator_id,
+            sign_in_id=sign_in_id,
             is_screen=is_screen,
         )
     )
@@ -92,19 +106,39 @@ def _connections(*conditions) -> list[SocketConnection]:
     return list(db.session.scalars(select(SocketConnection).where(*conditions)))
 
 
-def disconnect_facilitator(facilitator_id: int) -> None:
-    """Close every console of a facilitator who signed out."""
-    connections = _connections(SocketConnection.facilitator_id == facilitator_id)
-    db.session.execute(delete(SocketConnection).where(SocketConnection.facilitator_id == facilitator_id))
+def close_connections(*conditions: ColumnElement[bool]) -> list[SocketConnection]:
+    """Forget (committed) and close every connection matching `conditions`, on whichever worker.
+
+    Their next event, if one slips in before the close, is refused too: every event looks its
+    connection up in the database first (facilitator/realtime.py).
+    """
+    connections = _connections(*conditions)
+    if connections:
+        db.session.execute(
+            delete(SocketConnection).where(SocketConnection.sid.in_([c.sid for c in connections]))
+        )
     db.session.commit()
     _disconnect(connections)
+    return connections
+
+
+def close_facilitator_connections(
+    facilitator_id: int, *, group_id: int | None = None, sign_in_ids: Collection[int] | None = None
+) -> None:
+    """Close a facilitator's consoles and screens: all of them, those on one group's sessions
+    (they no longer run it), or those opened by some of their sign-ins (signed out elsewhere)."""
+    conditions = [SocketConnection.facilitator_id == facilitator_id]
+    if group_id is not None:
+        group_sessions = select(LiveSession.id).where(LiveSession.group_id == group_id)
+        conditions.append(SocketConnection.live_session_id.in_(group_sessions))
+    if sign_in_ids is not None:
+        conditions.append(SocketConnection.sign_in_id.in_(list(sign_in_ids)))
+    close_connections(*conditions)
 
 
 def disconnect_participant(participant: Participant) -> None:
-    connections = _connections(SocketConnection.participant_id == participant.id)
-    db.session.execute(delete(SocketConnection).where(SocketConnection.participant_id == participant.id))
-    db.session.commit()
-    _disconnect(connections)
+    """Close every connection of a participant who left or was removed."""
+    close_connections(SocketConnection.participant_id == participant.id)
 
 
 # --- snapshots --------------------------------------------------------------------------------
@@ -151,20 +185,38 @@ def session_entry(live_session: LiveSession) -> dict:
 
 
 def session_state(live_session: LiveSession, viewer: Viewer, participant: Participant | None = None) -> dict:
-    """Everything a screen needs to show the session as it is now, for a late joiner or a reconnect."""
+    """Everything a screen needs to show the session as it is now, for a late joiner or a reconnect.
+
+    A participant in the waiting room gets only the step's title and their own things.
+    """
+    if (
+        viewer == "participant"
+        and participant is not None
+        and participant.status == ParticipantStatus.WAITING
+    ):
+        step = step_entry(live_session)
+        state = {
+            "session": session_entry(live_session),
+            "step": {"title": step["title"]} if step else None,
+            "you": participant_self(participant),
+        }
+        for build in _waiting_room_parts:
+            state.update(build(live_session, viewer, participant))
+        return state
     state = {"session": session_entry(live_session), "step": step_entry(live_session)}
     if viewer == "facilitator":
         state["roster"] = roster(live_session)
         state["agenda"] = live_session.group.agenda
     elif viewer == "participant":
-        state["you"] = {
-            "id": participant.id,
-            "name": participant.display_name,
-            "status": participant.status,
-        }
+        state["you"] = participant_self(participant)
     for build in _state_parts:
         state.update(build(live_session, viewer, participant))
     return state
+
+
+def participant_self(participant: Participant) -> dict:
+    """What a phone knows of its own participant."""
+    return {"id": participant.id, "name": participant.display_name, "status": participant.status}
 
 
 # --- announcements ----------------------------------------------------------------------------
@@ -228,14 +280,6 @@ def announce_session_ended(live_session: LiveSession) -> None:
     for participant in live_session.participants:
         if participant.status == "waiting":
             announce_to_participant(participant.id, "session_ended", data)
-    connections = _connections(
+    close_connections(
         SocketConnection.live_session_id == live_session.id, SocketConnection.namespace == PARTICIPANT_NS
     )
-    db.session.execute(
-        delete(SocketConnection).where(
-            SocketConnection.live_session_id == live_session.id,
-            SocketConnection.namespace == PARTICIPANT_NS,
-        )
-    )
-    db.session.commit()
-    _disconnect(connections)

@@ -29,7 +29,7 @@ from . import services
 from .forms import JoinCodeForm, JoinForm, NewSessionForm
 from .models import LiveSession
 from .realtime import announce_session_ended
-from .seats import give_seat, seat_participant_id
+from .seats import give_seat, seat_participant_id, this_device
 
 bp = Blueprint("sessions", __name__)
 
@@ -172,13 +172,15 @@ def _current_seat(live_session: LiveSession):
 @bp.route("/j/<join_token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])
 def join(join_token: str):
-    """Join a session under a chosen name. A phone that already has a seat goes straight back in."""
+    """Join a session under a chosen name. A phone that already has a seat goes straight back in;
+    a browser whose person the facilitator removed is kindly refused."""
     live_session = services.find_session_by_token(join_token)
     group = live_session.group
+    device_id = this_device(request)
     if live_session.is_live and _current_seat(live_session) is not None:
         return redirect(url_for("sessions.room", join_token=join_token))
     try:
-        services.check_joinable(live_session)
+        services.check_joinable(live_session, device_id)
     except DomainError as error:
         # Someone who took part and comes back after the end still finds their take-home page.
         took_part = services.find_seat(live_session, seat_participant_id(request, live_session)) is not None
@@ -190,7 +192,7 @@ def join(join_token: str):
     form = JoinForm()
     if form.validate_on_submit():
         try:
-            participant = services.join_session(live_session, form.display_name.data)
+            participant = services.join_session(live_session, form.display_name.data, device_id)
         except DomainError as error:
             db.session.rollback()
             form.display_name.errors.append(error.message)

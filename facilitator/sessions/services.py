@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..accounts.models import Facilitator
+from ..anonymity import keyed_hash
 from ..audit.services import record_action
 from ..clock import utcnow
 from ..errors import Invalid, NotAllowed, NotFound
@@ -149,6 +150,10 @@ def end_session(actor: Facilitator | None, live_session: LiveSession) -> None:
     if live_session.is_ended:
         raise Invalid("This session has already ended.")
     live_session.end(utcnow())
+    # Removals need no remembering once nobody can join: the browsers' stand-ins go with the key.
+    db.session.execute(
+        update(Participant).where(Participant.live_session_id == live_session.id).values(device_key=None)
+    )
     record_action(actor, "session.ended", live_session=live_session)
     ensure_summary(live_session)  # counted now, while everything it counts is there
 
@@ -171,12 +176,32 @@ def find_session_by_code(typed_code: str) -> LiveSession:
     return live_session
 
 
-def check_joinable(live_session: LiveSession) -> None:
-    """Say kindly why nobody can join this session now, if that's the case."""
+def device_key(live_session: LiveSession, device_id: str) -> str:
+    """The stand-in for a browser within one live session: the same browser gets a different
+    key in every session, and nobody can recompute it once the session's key is destroyed."""
+    return keyed_hash(live_session, "device", device_id)
+
+
+def is_removed_device(live_session: LiveSession, device_id: str | None) -> bool:
+    """Whether the facilitator removed someone who joined this session from this browser."""
+    if device_id is None or live_session.anonymity_key is None:
+        return False
+    removed = select(Participant.id).where(
+        Participant.live_session_id == live_session.id,
+        Participant.status == ParticipantStatus.REMOVED,
+        Participant.device_key == device_key(live_session, device_id),
+    )
+    return db.session.scalar(removed.limit(1)) is not None
+
+
+def check_joinable(live_session: LiveSession, device_id: str | None = None) -> None:
+    """Say kindly why nobody (or nobody from this browser) can join this session now, if so."""
     if live_session.is_ended:
         raise NotAllowed(ENDED_MESSAGE)
     if live_session.state == SessionState.SCHEDULED:
         raise NotAllowed(NOT_STARTED_MESSAGE)
+    if is_removed_device(live_session, device_id):
+        raise NotAllowed(REMOVED_MESSAGE)
     if live_session.locked:
         raise NotAllowed(LOCKED_MESSAGE)
 
@@ -190,13 +215,18 @@ def clean_display_name(display_name: str) -> str:
     return name
 
 
-def join_session(live_session: LiveSession, display_name: str) -> Participant:
-    """Take a seat in the session under a chosen name (in the waiting room if it has one)."""
-    check_joinable(live_session)
+def join_session(live_session: LiveSession, display_name: str, device_id: str | None = None) -> Participant:
+    """Take a seat in the session under a chosen name (in the waiting room if it has one).
+
+    `device_id` is the joining browser's own random id; only its keyed hash is kept, so that a
+    browser whose person was removed cannot come back under another name.
+    """
+    check_joinable(live_session, device_id)
     participant = Participant(
         live_session=live_session,
         display_name=clean_display_name(display_name),
         status=ParticipantStatus.WAITING if live_session.waiting_room else ParticipantStatus.PRESENT,
+        device_key=device_key(live_session, device_id) if device_id is not None else None,
     )
     db.session.add(participant)
     db.session.flush()
@@ -244,7 +274,8 @@ def admit_everyone(actor: Facilitator, live_session: LiveSession) -> list[Partic
 
 
 def remove_participant(actor: Facilitator, live_session: LiveSession, participant_id: int) -> Participant:
-    """Take someone out of the session; their seat cannot be used again."""
+    """Take someone out of the session: their seat cannot be used again, nor can the browser they
+    joined from join this session again (another device or a private window still can)."""
     participant = _participant_of(live_session, participant_id)
     if participant.is_removed:
         raise Invalid(f"{participant.display_name} has already been removed.")

@@ -1,22 +1,26 @@
 """Socket.IO handlers for the room itself: connecting, presence, the agenda, admitting and removing.
 
-Identity is settled once, in the connect handlers; see docs/protocol.md for every event.
+Identity is settled in the connect handlers and kept in the connection's own socket_connection
+row; every event checks it again (facilitator/realtime.py). See docs/protocol.md for every event.
 """
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_login import current_user
-from flask_socketio import join_room
+from flask_socketio import join_room, leave_room
 from pydantic import Field
 
+from ..accounts.sign_ins import current_sign_in
 from ..errors import NotFound
 from ..extensions import db, socketio
 from ..jobs import start_periodic_jobs
 from ..realtime import (
+    DB_ID_MAX,
     FACILITATOR_NS,
     PARTICIPANT_NS,
     Caller,
+    DbId,
     Empty,
     Payload,
     facilitator_room,
@@ -28,13 +32,14 @@ from ..realtime import (
     screen_room,
 )
 from . import services
-from .models import Participant, ParticipantStatus
+from .models import Participant, ParticipantStatus, SocketConnection
 from .realtime import (
     announce_participant,
     announce_session,
     announce_session_ended,
     announce_step,
     announce_to_participant,
+    close_connections,
     disconnect_participant,
     forget_connection,
     record_connection,
@@ -47,25 +52,39 @@ def _auth_value(auth: object, key: str) -> object:
     return auth.get(key) if isinstance(auth, dict) else None
 
 
+def _session_id(auth: object) -> int | None:
+    value = _auth_value(auth, "live_session_id")
+    return (
+        value if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= DB_ID_MAX else None
+    )
+
+
 @socketio.on("connect", namespace=FACILITATOR_NS)
 def connect_facilitator(auth: object = None) -> None:
     """A facilitator's console, or with `screen: true` the shared screen they project.
 
     Either way: signed in, and one of the facilitators of the session's group. The screen joins
-    a room of its own that receives only what the whole room may see.
+    a room of its own that receives only what the whole room may see. Who this connection is
+    is kept in its own socket_connection row, and checked again at every event.
     """
-    live_session_id = _auth_value(auth, "live_session_id")
-    if not current_user.is_authenticated or not isinstance(live_session_id, int):
+    live_session_id = _session_id(auth)
+    if not current_user.is_authenticated or not current_user.is_active:
         raise ConnectionRefusedError("Please sign in again.")
+    if live_session_id is None:
+        raise ConnectionRefusedError("We couldn't find that session.")
     try:
         live_session = services.load_session_for(current_user, live_session_id)
     except NotFound:
         raise ConnectionRefusedError("We couldn't find that session.") from None
     is_screen = _auth_value(auth, "screen") is True
-    session["live_session_id"] = live_session.id
-    session["screen"] = is_screen
+    sign_in = current_sign_in()
     record_connection(
-        request.sid, FACILITATOR_NS, live_session, facilitator_id=current_user.id, is_screen=is_screen
+        request.sid,
+        FACILITATOR_NS,
+        live_session,
+        facilitator_id=current_user.id,
+        sign_in_id=sign_in.id if sign_in else None,
+        is_screen=is_screen,
     )
     db.session.commit()
     join_room(screen_room(live_session.id) if is_screen else facilitators_room(live_session.id))
@@ -95,8 +114,6 @@ def connect_participant(auth: object = None) -> None:
     participant = services.find_seat(live_session, seat_participant_id(request, live_session))
     if participant is None or participant.status in (ParticipantStatus.LEFT, ParticipantStatus.REMOVED):
         raise ConnectionRefusedError("Please join the session again.")
-    session["live_session_id"] = live_session.id
-    session["participant_id"] = participant.id
     record_connection(request.sid, PARTICIPANT_NS, live_session, participant=participant)
     db.session.commit()
     _join_participant_rooms(participant)
@@ -144,10 +161,19 @@ def sync(caller: Caller, _: Empty) -> dict:
 
 @on_event("leave", PARTICIPANT_NS, needs_live=False, allow_waiting=True)
 def leave(caller: Caller, _: Empty) -> dict:
-    """Participant leaves the session; the console shows them as left."""
+    """Participant leaves the session; the console shows them as left.
+
+    Their other connections are closed; this one leaves its rooms and loses its row (so its next
+    event is refused) and is closed by the phone after the ack.
+    """
     services.leave_session(caller.participant)
     db.session.commit()
-    announce_participant(caller.participant)
+    participant = caller.participant
+    leave_room(participant_room(participant.id))
+    leave_room(participants_room(participant.live_session_id))
+    forget_connection(request.sid)
+    close_connections(SocketConnection.participant_id == participant.id, SocketConnection.sid != request.sid)
+    announce_participant(participant)
     return ok()
 
 
@@ -155,7 +181,7 @@ def leave(caller: Caller, _: Empty) -> dict:
 
 
 class ParticipantRef(Payload):
-    participant_id: int = Field(ge=1)
+    participant_id: DbId
 
 
 class LockPayload(Payload):

@@ -4,7 +4,7 @@ import { connect, el, send } from "./live.js";
 
 const consoleRoot = document.getElementById("console");
 export const $ = (id) => document.getElementById(id);
-const PRESENCE = { waiting: "waiting", left: "left", removed: "removed" };
+const PRESENCE = { waiting: "waiting", left: "Left the session", removed: "Removed" };
 
 let currentStep = 0;
 const roster = new Map();
@@ -51,12 +51,9 @@ function rosterItem(person) {
     item.append(actionButton("Let in", "button small", () => act("admit", { participant_id: person.id }), `Let ${person.name} in`));
   }
   if (person.status === "waiting" || person.status === "present") {
-    const remove = () => {
-      if (window.confirm(`Remove ${person.name} from this session? They won't be able to rejoin it.`)) {
-        act("remove_participant", { participant_id: person.id });
-      }
-    };
-    item.append(actionButton("Remove", "link-button", remove, `Remove ${person.name}`));
+    const remove = actionButton("Remove", "link-button remove", () => askToRemove(person), `Remove ${person.name}`);
+    remove.setAttribute("aria-haspopup", "dialog");
+    item.append(remove);
   }
   return item;
 }
@@ -76,6 +73,69 @@ function updatePerson(person) {
   if (!before) announce(`${person.name} ${person.status === "waiting" ? "is waiting to be let in" : "joined"}`);
   else if (before.status !== person.status && person.status === "left") announce(`${person.name} left`);
 }
+
+// --- locking the room and removing someone ------------------------------------------------------
+
+/** Lock the room against new joins, or open it again: the roster's control and the removal dialog
+ * both come here. Resolves with the acknowledgement; a refusal puts the control back. */
+async function setLocked(locked) {
+  $("lock-room").checked = locked;
+  const ack = await act("set_locked", { locked });
+  if (!ack.ok) $("lock-room").checked = !locked;
+  return ack;
+}
+
+const removeDialog = $("remove-dialog");
+let removing = null; // the person the open dialog asks about
+
+function confirmLabel() {
+  return $("remove-lock").checked ? `Remove ${removing.name} and lock the room` : `Remove ${removing.name}`;
+}
+
+/** The dialog tells whether the room is locked, and offers to lock it when it isn't. */
+function showLockInDialog() {
+  const locked = $("lock-room").checked;
+  $("remove-unlocked").hidden = locked;
+  $("remove-locked").hidden = !locked;
+  $("remove-lock-choice").hidden = locked;
+}
+
+/** Say what removal does and cannot do, and offer to lock the room, before anyone is removed. */
+function askToRemove(person) {
+  removing = person;
+  $("remove-name").textContent = person.name;
+  $("remove-lock").checked = false;
+  showLockInDialog();
+  $("remove-confirm").textContent = confirmLabel();
+  removeDialog.returnValue = "";
+  removeDialog.showModal();
+  $("remove-cancel").focus(); // the choice that changes nothing comes first
+}
+
+async function removeConfirmed(person, lockToo) {
+  if (lockToo && !(await setLocked(true)).ok) return;
+  const ack = await act("remove_participant", { participant_id: person.id });
+  if (ack.ok) announce(`${person.name} was removed.${lockToo ? " The room is locked to new people." : ""}`);
+}
+
+$("remove-lock").addEventListener("change", () => {
+  $("remove-confirm").textContent = confirmLabel();
+});
+$("remove-cancel").addEventListener("click", () => removeDialog.close());
+$("remove-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const lockToo = !$("remove-lock-choice").hidden && $("remove-lock").checked;
+  const person = removing;
+  removeDialog.close("removed");
+  removeConfirmed(person, lockToo);
+});
+removeDialog.addEventListener("close", () => {
+  // Back to the person's Remove button if they are still there (the roster may have been redrawn).
+  const button = removing && $("roster").querySelector(`[data-participant-id="${removing.id}"] .remove`);
+  removing = null;
+  if (removeDialog.returnValue !== "removed" && button) button.focus();
+  else $("roster-heading").focus();
+});
 
 // --- agenda ------------------------------------------------------------------------------------
 
@@ -98,11 +158,13 @@ socket.on("session_state", (state) => {
   renderRoster();
   renderStep(state.step);
   $("lock-room").checked = state.session.locked;
+  showLockInDialog();
 });
 socket.on("participant_updated", updatePerson);
 socket.on("step_changed", ({ step }) => renderStep(step));
 socket.on("session_updated", ({ session }) => {
   $("lock-room").checked = session.locked;
+  showLockInDialog();
 });
 socket.on("session_ended", () => window.location.reload());
 
@@ -111,7 +173,7 @@ $("step-next").addEventListener("click", () => act("move_step", { index: current
 for (const button of document.querySelectorAll(".step-button")) {
   button.addEventListener("click", () => act("move_step", { index: Number(button.dataset.step) }));
 }
-$("lock-room").addEventListener("change", (event) => act("set_locked", { locked: event.target.checked }));
+$("lock-room").addEventListener("change", (event) => setLocked(event.target.checked));
 $("admit-all").addEventListener("click", () => act("admit_all"));
 $("end-form").addEventListener("submit", (event) => {
   if (!window.confirm("End the session for everyone?")) event.preventDefault();

@@ -195,6 +195,7 @@ function placeForStep(step) {
 
 onState((state) => {
   section.hidden = state.you.status === "waiting";
+  if (!state.wins) return; // the waiting room shows nothing of the room's wins
   reacted = state.wins.reacted || {};
   yours.clear();
   for (const win of state.wins.yours || []) yours.set(win.id, win);

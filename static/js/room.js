@@ -21,7 +21,7 @@ export function onState(listener) {
 
 function renderStep(step) {
   $("step-title").textContent = step ? step.title : "Welcome";
-  $("step-prompt").textContent = step ? step.prompt : "";
+  $("step-prompt").textContent = (step && step.prompt) || "";
 }
 
 function renderState(state) {

@@ -7,7 +7,7 @@ from facilitator.extensions import db
 from facilitator.sessions import services
 from facilitator.sessions.models import LiveSession, Participant
 
-from ..conftest import login, post_form
+from ..conftest import csrf_token, login, post_form
 
 
 def test_start_a_session_from_the_group_page(facilitator_client, group):
@@ -151,3 +151,86 @@ def test_after_the_end_a_participant_finds_the_take_home_page_again(client, join
     assert "/take-home/" in again
     # Someone who never took part is not offered it.
     assert "/take-home/" not in client.get(f"/j/{live_session.join_token}").get_data(as_text=True)
+
+
+# --- removal keeps that browser out -------------------------------------------------------------
+
+
+def _participants() -> int:
+    return db.session.scalar(db.select(db.func.count(Participant.id)))
+
+
+def _remove(facilitator, live_session, phone) -> None:
+    services.remove_participant(facilitator, live_session, phone.participant_id)
+    db.session.commit()
+
+
+def test_a_removed_browser_cannot_rejoin_by_link(join, live_session, facilitator):
+    sam = join(live_session, "Sam", connect=False)
+    token = csrf_token(sam.client.get("/").get_data(as_text=True))  # the join page no longer has a form
+    _remove(facilitator, live_session, sam)
+    sam.client.delete_cookie(f"stepwise_seat_{live_session.id}")  # not even without its seat
+
+    page = sam.client.get(f"/j/{live_session.join_token}")
+    assert page.status_code == 403
+    assert services.REMOVED_MESSAGE.replace("'", "&#39;") in page.get_data(as_text=True)
+    assert 'name="display_name"' not in page.get_data(as_text=True)
+
+    again = sam.client.post(
+        f"/j/{live_session.join_token}", data={"csrf_token": token, "display_name": "Someone New"}
+    )
+    assert again.status_code == 403
+    assert services.REMOVED_MESSAGE.replace("'", "&#39;") in again.get_data(as_text=True)
+    assert _participants() == 1
+    assert sam.client.get_cookie(f"stepwise_seat_{live_session.id}") is None
+
+
+def test_a_removed_browser_cannot_rejoin_by_code(join, live_session, facilitator):
+    sam = join(live_session, "Sam", connect=False)
+    _remove(facilitator, live_session, sam)
+    response = post_form(
+        sam.client, "/join", {"code": live_session.display_code}, form_url="/", follow_redirects=True
+    )
+    assert response.status_code == 403
+    assert response.request.path == f"/j/{live_session.join_token}"
+    assert services.REMOVED_MESSAGE.replace("'", "&#39;") in response.get_data(as_text=True)
+    assert _participants() == 1
+
+
+def test_another_browser_can_still_join_after_a_removal(join, live_session, facilitator):
+    _remove(facilitator, live_session, join(live_session, "Sam", connect=False))
+    ana = join(live_session, "Ana", connect=False)
+    assert ana.client.get(f"/j/{live_session.join_token}/room").status_code == 200
+    assert _participants() == 2
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_the_device_cookie_is_httponly_and_lasts_a_year(app, client, live_session, secure):
+    app.config["SESSION_COOKIE_SECURE"] = secure
+    response = client.get(f"/j/{live_session.join_token}")
+    header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("stepwise_device="))
+    assert "HttpOnly" in header
+    assert "SameSite=Lax" in header
+    assert "Max-Age=31536000" in header
+    assert ("Secure" in header) is secure
+
+
+def test_the_same_browser_is_a_different_device_key_in_each_session(
+    app, client, live_session, group, facilitator
+):
+    other_session = services.create_session(facilitator, group, title="Week 13", waiting_room=False)
+    db.session.commit()
+    for each in (live_session, other_session):
+        response = post_form(client, f"/j/{each.join_token}", {"display_name": "Ana"})
+        assert response.status_code == 302
+    device_cookie = client.get_cookie("stepwise_device").value
+    here, there = db.session.scalars(db.select(Participant).order_by(Participant.id)).all()
+    assert here.device_key and there.device_key
+    assert here.device_key != there.device_key
+    assert device_cookie not in (here.device_key, there.device_key)
+
+
+def test_a_forged_device_cookie_is_replaced(client, live_session):
+    client.set_cookie("stepwise_device", "forged.value.here")
+    client.get(f"/j/{live_session.join_token}")
+    assert client.get_cookie("stepwise_device").value != "forged.value.here"

@@ -107,3 +107,49 @@ def test_archived_group_runs_no_new_sessions(group, facilitator):
 def test_outsiders_cannot_load_a_session(live_session, make_facilitator):
     with pytest.raises(NotFound):
         services.load_session_for(make_facilitator("Outsider"), live_session.id)
+
+
+# --- removal keeps that browser out -------------------------------------------------------------
+
+
+def test_a_removed_browser_cannot_join_again_under_another_name(live_session, facilitator):
+    sam = services.join_session(live_session, "Sam", device_id="browser-of-sam-0000")
+    services.remove_participant(facilitator, live_session, sam.id)
+    with pytest.raises(NotAllowed, match="closed this session to you"):
+        services.join_session(live_session, "Not Sam", device_id="browser-of-sam-0000")
+    assert services.join_session(live_session, "Ana", device_id="browser-of-ana-0000").status == "present"
+
+
+def test_a_browser_whose_person_left_may_come_back(live_session):
+    ana = services.join_session(live_session, "Ana", device_id="browser-of-ana-0000")
+    services.leave_session(ana)
+    assert services.join_session(live_session, "Ana again", device_id="browser-of-ana-0000")
+
+
+def test_a_removed_browser_hears_why_even_when_the_room_is_locked(live_session, facilitator):
+    sam = services.join_session(live_session, "Sam", device_id="browser-of-sam-0000")
+    services.remove_participant(facilitator, live_session, sam.id)
+    services.set_locked(facilitator, live_session, True)
+    with pytest.raises(NotAllowed, match="closed this session to you"):
+        services.check_joinable(live_session, "browser-of-sam-0000")
+    with pytest.raises(NotAllowed, match="closed to new people"):
+        services.check_joinable(live_session, "browser-of-ana-0000")
+
+
+def test_the_browser_is_kept_only_as_a_keyed_hash_that_differs_per_session(live_session, group, facilitator):
+    other_session = services.create_session(facilitator, group, title="Week 13", waiting_room=False)
+    here = services.join_session(live_session, "Ana", device_id="browser-of-ana-0000")
+    there = services.join_session(other_session, "Ana", device_id="browser-of-ana-0000")
+    assert here.device_key and there.device_key
+    assert len(here.device_key) == 64
+    assert "browser-of-ana" not in here.device_key
+    assert here.device_key != there.device_key
+
+
+def test_ending_a_session_forgets_the_browsers(live_session, facilitator):
+    sam = services.join_session(live_session, "Sam", device_id="browser-of-sam-0000")
+    services.remove_participant(facilitator, live_session, sam.id)
+    services.end_session(facilitator, live_session)
+    db.session.commit()
+    assert sam.device_key is None
+    assert not services.is_removed_device(live_session, "browser-of-sam-0000")

@@ -161,8 +161,10 @@ def test_removed_participant_is_disconnected_and_cannot_return(app, console, liv
     assert not phone.socket.is_connected(PARTICIPANT_NS)
     assert bystander.socket.is_connected(PARTICIPANT_NS)
     assert not participant_socket(app, phone).is_connected(PARTICIPANT_NS)
-    # The join link sends them to a fresh join form, not back to the seat.
-    assert phone.client.get(f"/j/{live_session.join_token}").status_code == 200
+    # The same browser cannot take a new seat either (its device marker is known).
+    rejoin = phone.client.get(f"/j/{live_session.join_token}")
+    assert rejoin.status_code == 403
+    assert "closed this session to you" in rejoin.get_data(as_text=True)
     assert db.session.get(services.Participant, phone.participant_id).status == ParticipantStatus.REMOVED
 
 
