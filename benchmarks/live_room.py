@@ -71,6 +71,8 @@ class OwnServer:
             # The benchmark's phones share a handful of addresses; lift the per-address HTTP limits.
             "JOIN_RATE_LIMIT": "100000 per minute",
             "LOGIN_RATE_LIMIT": "1000 per minute",
+            # ... and every phone's socket comes from 127.0.0.1: lift the per-address connection cap.
+            "MAX_CONNECTIONS_PER_ADDRESS": "1000000",
         }
         self.process: subprocess.Popen | None = None
 

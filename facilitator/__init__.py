@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from config import Config
 
+from . import connection_guard, security
 from .extensions import csrf, db, limiter, login_manager, migrate, socketio
 from .support.screening import load_phrase_list
 
@@ -32,17 +33,19 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     # A broken custom phrase list should stop the start, not a participant's first message.
     load_phrase_list(app.config["RISK_PHRASES_FILE"] or None)
 
+    security.bound_url_ids(app)  # before any route: ids past the database's range are a 404
     _load_socket_handlers()
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, error_pages, security
+    from . import cli, error_pages
     from .support import crisis
 
     security.init_app(app)
     error_pages.init_app(app)
     cli.init_app(app)
     crisis.init_app(app)
+    security.trust_proxies(app)  # last, so Socket.IO's middleware and every other sees the client
     return app
 
 
@@ -72,6 +75,9 @@ def _init_extensions(app: Flask) -> None:
         ping_interval=20,
         ping_timeout=20,
     )
+    from .realtime import FACILITATOR_NS, PARTICIPANT_NS
+
+    connection_guard.init_app(app, socketio, namespaces=(FACILITATOR_NS, PARTICIPANT_NS))
 
 
 def _load_socket_handlers() -> None:

@@ -13,18 +13,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from flask import current_app, request, session
-from flask_login import current_user
+from flask import current_app, request
 from limits import parse as parse_rate
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from sqlalchemy import and_, select
 
-from .accounts.models import Facilitator
-from .errors import DomainError
+from .accounts.models import Facilitator, SignIn
+from .accounts.services import touch_sign_in
+from .clock import utcnow
+from .errors import DomainError, NotAllowed
 from .extensions import db, socketio
+from .groups.models import GroupFacilitator
 from .jobs import run_later
-from .sessions.models import LiveSession, Participant
+from .sessions.models import LiveSession, Participant, ParticipantStatus, SocketConnection
+from .text import remove_control_characters
 
 FACILITATOR_NS = "/facilitator"
 PARTICIPANT_NS = "/participant"
@@ -63,14 +67,30 @@ def facilitator_room(live_session_id: int, facilitator_id: int) -> str:
 
 
 class Payload(BaseModel):
-    """Base for event payload schemas: exact types, no unknown fields."""
+    """Base for event payload schemas: exact types, no unknown fields, no control characters."""
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _without_control_characters(cls, value: Any) -> Any:
+        return _clean_strings(value)
+
+
+def _clean_strings(value: Any) -> Any:
+    """Strings (also inside lists) without control characters or surrounding spaces."""
+    if isinstance(value, list):
+        return [_clean_strings(item) for item in value]
+    return remove_control_characters(value).strip() if isinstance(value, str) else value
 
 
 class Empty(Payload):
     """For events that carry no data."""
 
+
+# A database id (PostgreSQL INTEGER): a larger number is nobody's id, and must not reach a query.
+DB_ID_MAX = 2**31 - 1
+DbId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
 
 # Made by the phone for each submission, so that a resend is recognised as the same one.
 ClientId = Annotated[str, StringConstraints(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -142,18 +162,70 @@ class Caller:
     participant: Participant | None = None
 
 
-def _load_caller(namespace: str) -> Caller | None:
-    live_session = db.session.get(LiveSession, session.get("live_session_id"))
-    if live_session is None:
-        return None
-    if namespace == FACILITATOR_NS:
-        if not current_user.is_authenticated:
-            return None
-        return Caller(live_session, facilitator=current_user._get_current_object())
-    participant = db.session.get(Participant, session.get("participant_id"))
-    if participant is None or participant.live_session_id != live_session.id:
-        return None
+NOT_RECOGNISED_MESSAGE = "We couldn't tell who you are any more. Please reload the page."
+NO_LONGER_RUNS_MESSAGE = "You don't run this group's sessions any more, so this didn't go through."
+SCREEN_MESSAGE = "The shared screen only shows the room; please use the console."
+
+
+def _load_facilitator(sid: str) -> Caller:
+    """This console's facilitator, if they still run the session's group with an active account.
+
+    One query: the connection row (deleted when its sign-in ends), its session, its sign-in and
+    the membership.
+    """
+    row = db.session.execute(
+        select(SocketConnection.is_screen, LiveSession, Facilitator, SignIn)
+        .select_from(SocketConnection)
+        .join(LiveSession, LiveSession.id == SocketConnection.live_session_id)
+        .join(Facilitator, Facilitator.id == SocketConnection.facilitator_id)
+        .outerjoin(SignIn, SignIn.id == SocketConnection.sign_in_id)
+        .outerjoin(
+            GroupFacilitator,
+            and_(
+                GroupFacilitator.group_id == LiveSession.group_id,
+                GroupFacilitator.facilitator_id == SocketConnection.facilitator_id,
+            ),
+        )
+        .add_columns(GroupFacilitator.facilitator_id.is_not(None))
+        .where(SocketConnection.sid == sid, SocketConnection.namespace == FACILITATOR_NS)
+    ).one_or_none()
+    if row is None:
+        raise NotAllowed(NOT_RECOGNISED_MESSAGE)
+    is_screen, live_session, facilitator, sign_in, runs_group = row
+    if not runs_group or not facilitator.is_active:
+        raise NotAllowed(NO_LONGER_RUNS_MESSAGE)
+    if is_screen:
+        raise NotAllowed(SCREEN_MESSAGE)
+    # Working on the console is using the sign-in: it must not expire as idle meanwhile.
+    if sign_in is not None and touch_sign_in(sign_in, utcnow()):
+        db.session.commit()
+    return Caller(live_session, facilitator=facilitator)
+
+
+def _load_participant(sid: str) -> Caller:
+    """This phone's participant, loaded with its session in one query."""
+    row = db.session.execute(
+        select(LiveSession, Participant)
+        .select_from(SocketConnection)
+        .join(LiveSession, LiveSession.id == SocketConnection.live_session_id)
+        .join(Participant, Participant.id == SocketConnection.participant_id)
+        .where(SocketConnection.sid == sid, SocketConnection.namespace == PARTICIPANT_NS)
+    ).one_or_none()
+    if row is None:
+        raise NotAllowed(NOT_RECOGNISED_MESSAGE)
+    live_session, participant = row
+    if participant.status in (ParticipantStatus.LEFT, ParticipantStatus.REMOVED):
+        raise NotAllowed("You're no longer in this session. You can join again with the link.")
     return Caller(live_session, participant=participant)
+
+
+def load_caller(namespace: str, sid: str) -> Caller:
+    """Who sent an event on this connection, checked against the database as it is now.
+
+    Identity belongs to the connection (its row in socket_connection), never to the Flask
+    session, which Flask-SocketIO shares between the namespaces of one Engine.IO connection.
+    """
+    return _load_facilitator(sid) if namespace == FACILITATOR_NS else _load_participant(sid)
 
 
 def _within_rate_limit() -> bool:
@@ -187,11 +259,7 @@ def on_event(
             except ValidationError as exc:
                 return error(describe_invalid(exc))
             try:
-                if session.get("screen"):
-                    return error("The shared screen only shows the room; please use the console.")
-                caller = _load_caller(namespace)
-                if caller is None:
-                    return error("We couldn't tell who you are any more. Please reload the page.")
+                caller = load_caller(namespace, request.sid)
                 if needs_live and not caller.live_session.is_live:
                     return error("This session isn't live any more.")
                 if caller.participant and not (caller.participant.is_in_room or allow_waiting):
