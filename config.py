@@ -54,20 +54,36 @@ class Config:
     HOST = os.environ.get("HOST", "127.0.0.1")
     # Connections one eventlet process holds at once (each phone is one); mind `ulimit -n` too.
     MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "10000"))
+    # Open connections one client address may hold in a process (a room behind one NAT shares one); 0: no cap.
+    MAX_CONNECTIONS_PER_ADDRESS = int(os.environ.get("MAX_CONNECTIONS_PER_ADDRESS", "1000"))
+    # A connection that has not opened /facilitator or /participant after this long is closed; 0: never.
+    UNIDENTIFIED_CONNECTION_SECONDS = float(os.environ.get("UNIDENTIFIED_CONNECTION_SECONDS", "5"))
+    # Reverse proxies in front whose X-Forwarded-For/-Proto/-Host are believed; 0: those headers are ignored.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     PORT = int(os.environ.get("PORT", "5000"))
 
     # Where rate-limit counters live; use the Redis of SOCKETIO_MESSAGE_QUEUE when scaling out.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
+    # Failed sign-in attempts per account (counted under a keyed hash of the e-mail), from any address.
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per hour")
     JOIN_RATE_LIMIT = os.environ.get("JOIN_RATE_LIMIT", "20 per minute")
     # Socket events a single connection may send (see docs/protocol.md).
     SOCKET_EVENT_RATE_LIMIT = os.environ.get("SOCKET_EVENT_RATE_LIMIT", "30 per 10 seconds")
     # Small wins each participant may share, and reactions they may give (across their connections).
     WIN_SHARE_RATE_LIMIT = os.environ.get("WIN_SHARE_RATE_LIMIT", "5 per minute;30 per hour")
     WIN_REACTION_RATE_LIMIT = os.environ.get("WIN_REACTION_RATE_LIMIT", "60 per minute")
+    # Support requests each participant may make (across their connections), beside the open-request cap.
+    SUPPORT_REQUEST_RATE_LIMIT = os.environ.get("SUPPORT_REQUEST_RATE_LIMIT", "3 per minute;10 per hour")
+    # A text the risk screen flags goes past those limits, at most once per this many seconds per
+    # participant (docs/safety.md).
+    RISK_BYPASS_INTERVAL_SECONDS = int(os.environ.get("RISK_BYPASS_INTERVAL_SECONDS", "60"))
     # "Show at once": wins shared within the same slot of this many seconds appear together, shuffled.
     WIN_BATCH_SECONDS = int(os.environ.get("WIN_BATCH_SECONDS", "15"))
+    # Anonymous rounds: answers given within the same slot of this many seconds reach the consoles
+    # together, at the slot's end (docs/privacy.md).
+    ANONYMOUS_BATCH_SECONDS = int(os.environ.get("ANONYMOUS_BATCH_SECONDS", "15"))
     # Seconds over which a burst of answers is gathered into one recount for the console.
     LIVE_UPDATE_INTERVAL = float(os.environ.get("LIVE_UPDATE_INTERVAL", "0.02"))
 
@@ -88,6 +104,10 @@ class Config:
     # How often each server process looks for such requests (docs/protocol.md).
     SUPPORT_ESCALATION_SCAN_SECONDS = float(os.environ.get("SUPPORT_ESCALATION_SCAN_SECONDS", "5"))
     INVITE_VALID_DAYS = int(os.environ.get("INVITE_VALID_DAYS", "7"))
+    # How long an admin's link for setting a new password works (once).
+    PASSWORD_RESET_VALID_HOURS = int(os.environ.get("PASSWORD_RESET_VALID_HOURS", "24"))
+    # A facilitator's sign-in unused for this long ends; they sign in again.
+    SIGN_IN_IDLE_MINUTES = int(os.environ.get("SIGN_IN_IDLE_MINUTES", "120"))
     # A live session with nobody connected and no facilitator action for this long ends by itself.
     IDLE_SESSION_MINUTES = int(os.environ.get("IDLE_SESSION_MINUTES", "120"))
     # How often each server process looks for such sessions (docs/summaries.md).
@@ -96,6 +116,8 @@ class Config:
     TAKE_HOME_DAYS = int(os.environ.get("TAKE_HOME_DAYS", "7"))
     # Fonts for PDF summaries (DejaVuSans.ttf and DejaVuSans-Bold.ttf); without them, Helvetica.
     PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+    # Argon2id parameters for facilitators' passwords: a profile of argon2-cffi (argon2.profiles).
+    PASSWORD_HASH_PROFILE = os.environ.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
     WTF_CSRF_TIME_LIMIT = None  # tied to the login session instead of a clock
     MAX_CONTENT_LENGTH = 64 * 1024
 
@@ -104,6 +126,7 @@ class TestConfig(Config):
     """Used by the test suite: a throwaway SQLite file and the threading server."""
 
     TESTING = True
+    PASSWORD_HASH_PROFILE = "CHEAPEST"  # the real parameters cost about 80 s across the suite
     SECRET_KEY = "test-secret-key-not-for-production"
     SOCKETIO_ASYNC_MODE = "threading"
     SOCKETIO_MESSAGE_QUEUE = None
