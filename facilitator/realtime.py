@@ -144,7 +144,9 @@ _FRIENDLY_ERRORS = {
 def describe_invalid(exc: ValidationError) -> str:
     """One plain sentence about the first problem in a payload."""
     problem = exc.errors(include_url=False)[0]
-    field = ".".join(str(part) for part in problem["loc"]) or "the message"
+    # The name may be the client's own (an unknown field): never echo more than a short, clean one.
+    field = remove_control_characters(".".join(str(part) for part in problem["loc"]), multiline=False)[:40]
+    field = field or "the message"
     template = _FRIENDLY_ERRORS.get(problem["type"], "doesn't look right")
     try:
         detail = template.format(**problem.get("ctx", {}))

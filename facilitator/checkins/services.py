@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, true, update
 
 from ..accounts.models import Facilitator
 from ..anonymity import keyed_hash, to_minute
@@ -298,7 +298,8 @@ def _feeling_counts(*conditions) -> Counter:
     words = to_rows(CheckInAnswer.feelings).table_valued("value")
     rows = db.session.execute(
         select(words.c.value, func.count())
-        .select_from(CheckInAnswer, words)
+        .select_from(CheckInAnswer)
+        .join(words, true())  # each answer with its own words (a lateral join)
         .where(*conditions)
         .group_by(words.c.value)
     )

@@ -17,6 +17,7 @@ from ..realtime import (
     PARTICIPANT_NS,
     Caller,
     ClientId,
+    DbId,
     Payload,
     announce_soon,
     error,
@@ -38,11 +39,11 @@ class OpenRoundPayload(Payload):
 
 
 class RoundRef(Payload):
-    round_id: int = Field(ge=1)
+    round_id: DbId
 
 
 class AnswerPayload(Payload):
-    round_id: int = Field(ge=1)
+    round_id: DbId
     client_id: ClientId
     passed: bool = False
     mood: int | None = Field(default=None, ge=MOOD_MIN, le=MOOD_MAX)

@@ -12,7 +12,7 @@ from flask import current_app
 from pydantic import Field
 
 from ..extensions import db
-from ..realtime import FACILITATOR_NS, PARTICIPANT_NS, Caller, ClientId, Payload, ok, on_event
+from ..realtime import FACILITATOR_NS, PARTICIPANT_NS, Caller, ClientId, DbId, Payload, ok, on_event
 from ..sessions.models import LiveSession, Participant
 from ..sessions.realtime import (
     announce_to_facilitator,
@@ -32,21 +32,21 @@ class SupportRequestPayload(Payload):
 
 
 class RequestRef(Payload):
-    request_id: int = Field(ge=1)
+    request_id: DbId
 
 
 class ReplyPayload(Payload):
-    request_id: int = Field(ge=1)
+    request_id: DbId
     text: str = Field(min_length=1, max_length=services.REPLY_MAX_LENGTH)
 
 
 class ResolvePayload(Payload):
-    request_id: int = Field(ge=1)
+    request_id: DbId
     note: str | None = Field(default=None, max_length=services.NOTE_MAX_LENGTH)
 
 
 class FlagRef(Payload):
-    flag_id: int = Field(ge=1)
+    flag_id: DbId
 
 
 @state_part(while_waiting=True)

@@ -228,3 +228,10 @@ def test_the_shared_screen_may_not_act(app, facilitator_client, live_session):
     received(screen, FACILITATOR_NS, "session_state")
     ack = emit(screen, FACILITATOR_NS, "set_locked", {"locked": True})
     assert ack == {"ok": False, "error": "The shared screen only shows the room; please use the console."}
+
+
+def test_an_unknown_field_name_is_not_echoed_at_length(console):
+    ack = emit(console, FACILITATOR_NS, "set_locked", {"locked": True, "\x1b[2J" + "x" * 5000: 1})
+    assert ack["ok"] is False
+    assert "\x1b" not in ack["error"]
+    assert len(ack["error"]) < 120
