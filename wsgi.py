@@ -21,7 +21,7 @@ from facilitator import create_app
 from facilitator.access_log import redact_server_logs
 from facilitator.extensions import socketio
 from facilitator.jobs import start_periodic_jobs
-from facilitator.sessions.realtime import forget_all_connections
+from facilitator.realtime.presence import forget_all_connections
 
 app = create_app()
 

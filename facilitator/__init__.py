@@ -11,15 +11,31 @@ from sqlalchemy.engine import Engine
 
 from config import Config
 
-from . import connection_guard, security
+from . import (
+    accounts,
+    checkins,
+    cli,
+    client_config,
+    connection_guard,
+    error_pages,
+    groups,
+    health,
+    realtime,
+    safety,
+    security,
+    sessions,
+    summaries,
+    support,
+    wins,
+)
 from .extensions import csrf, db, limiter, login_manager, migrate, socketio
-from .support.screening import load_phrase_list
+from .realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: type[Config] | Config = Config) -> Flask:
-    """Build the application: settings, extensions, blueprints, socket handlers, error pages."""
+    """Build the application: settings, extensions, then each capability in its own init_app."""
     app = Flask(
         __name__,
         static_folder=str(BASE_DIR / "static"),
@@ -30,21 +46,17 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
-    # A broken custom phrase list should stop the start, not a participant's first message.
-    load_phrase_list(app.config["RISK_PHRASES_FILE"] or None)
 
     security.bound_url_ids(app)  # before any route: ids past the database's range are a 404
-    _load_socket_handlers()
     _init_extensions(app)
-    _register_blueprints(app)
-
-    from . import cli, error_pages
-    from .support import crisis
-
+    client_config.init_app(app)
+    app.register_blueprint(health.bp)
+    # The foundation first, then what builds on it; summary parts keep this order on the page.
+    for capability in (accounts, groups, sessions, summaries, realtime, checkins, safety, support, wins):
+        capability.init_app(app)
     security.init_app(app)
     error_pages.init_app(app)
     cli.init_app(app)
-    crisis.init_app(app)
     security.trust_proxies(app)  # last, so Socket.IO's middleware and every other sees the client
     return app
 
@@ -75,30 +87,7 @@ def _init_extensions(app: Flask) -> None:
         ping_interval=20,
         ping_timeout=20,
     )
-    from .realtime import FACILITATOR_NS, PARTICIPANT_NS
-
     connection_guard.init_app(app, socketio, namespaces=(FACILITATOR_NS, PARTICIPANT_NS))
-
-
-def _load_socket_handlers() -> None:
-    """Import the socket handler modules before the server is built, so every app gets them."""
-    from .checkins import sockets as checkin_sockets  # noqa: F401
-    from .sessions import sockets as session_sockets  # noqa: F401
-    from .support import sockets as support_sockets  # noqa: F401
-    from .wins import sockets as win_sockets  # noqa: F401
-
-
-def _register_blueprints(app: Flask) -> None:
-    from . import health
-    from .accounts import routes as accounts
-    from .groups import routes as groups
-    from .sessions import routes as sessions
-    from .summaries import routes as summaries
-    from .support import summary as support_summary  # noqa: F401 - registers its summary part
-    from .wins import summary as wins_summary  # noqa: F401 - registers its summary part
-
-    for blueprint in (health.bp, accounts.bp, groups.bp, sessions.bp, summaries.bp):
-        app.register_blueprint(blueprint)
 
 
 @event.listens_for(Engine, "connect")

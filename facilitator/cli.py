@@ -7,8 +7,10 @@ import sys
 import click
 from flask import Flask
 
+from .accounts import services
 from .errors import DomainError
 from .extensions import db
+from .summaries.purge import purge_command
 
 
 @click.command("create-facilitator")
@@ -22,7 +24,6 @@ def create_facilitator_command(
     email: str, display_name: str, admin: bool | None, password_stdin: bool
 ) -> None:
     """Create a facilitator account (the first one becomes the admin)."""
-    from .accounts import services
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -39,7 +40,5 @@ def create_facilitator_command(
 
 
 def init_app(app: Flask) -> None:
-    from .summaries.purge import purge_command
-
     app.cli.add_command(create_facilitator_command)
     app.cli.add_command(purge_command)

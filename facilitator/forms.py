@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import Form as PlainForm
 from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.meta import DefaultMeta
 
 from .text import remove_control_characters
 
@@ -32,8 +33,11 @@ def _text_filter(field_class: type) -> object | None:
     return strip_control_characters
 
 
-class _CleanTextMeta:
-    """Form options: put the control-character filter first on every text field."""
+class _CleanTextMeta(DefaultMeta):
+    """Form options: put the control-character filter first on every text field.
+
+    WTForms combines the Meta classes of a form's bases, so `super()` is the next of them.
+    """
 
     def bind_field(self, form, unbound_field, options):
         text_filter = _text_filter(unbound_field.field_class)

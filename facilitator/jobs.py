@@ -9,17 +9,28 @@ so each row is claimed, and acted on, by exactly one of them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from flask import Flask, current_app
 from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.orm import Mapped
 
 from .clock import utcnow
 from .extensions import db, socketio
 
 
-def claim(model: type, *conditions: ColumnElement[bool], values: dict[str, Any], order_by: Any) -> list:
+class _WithId(Protocol):
+    id: Mapped[int]
+
+
+ModelT = TypeVar("ModelT", bound=_WithId)
+
+
+def claim(
+    model: type[ModelT], *conditions: ColumnElement[bool], values: dict[str, Any], order_by: Any
+) -> list[ModelT]:
     """Set `values` on the rows matching `conditions`, and return those rows, freshly loaded.
 
     The conditions must stop matching once the values are set (e.g. `escalated_at IS NULL` with
@@ -49,6 +60,7 @@ def run_in_app_context(app: Flask, job: Callable[[], object], what: str) -> None
     with app.app_context():
         try:
             job()
+            db.session.commit()  # and what it queued for after the commit goes out
         except Exception:
             db.session.rollback()
             app.logger.exception("Background work failed: %s", what)
@@ -58,13 +70,19 @@ def run_in_app_context(app: Flask, job: Callable[[], object], what: str) -> None
 
 def run_later(delay: float, job: Callable[[], object], what: str) -> None:
     """Run `job` once, `delay` seconds from now, in a background task of this process."""
-    app = current_app._get_current_object()
+    app = current_app_object()
 
     def later() -> None:
         socketio.sleep(delay)
         run_in_app_context(app, job, what)
 
     socketio.start_background_task(later)
+
+
+def current_app_object() -> Flask:
+    """The app itself behind the `current_app` proxy, for work that outlives the request."""
+    # Flask types `current_app` as the Flask it stands for, not as the proxy it is.
+    return current_app._get_current_object()  # type: ignore[attr-defined]
 
 
 _started: set[str] = set()
@@ -88,10 +106,27 @@ def run_every(app: Flask, interval_setting: str, job: Callable[[datetime], objec
     socketio.start_background_task(loop)
 
 
-def start_periodic_jobs(app: Flask) -> None:
-    """Start this process's scans: overdue support requests, and sessions left open."""
-    from .summaries.idle import end_idle_sessions
-    from .support.sockets import escalate_overdue_requests
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A scan a capability runs in every server process, every `app.config[interval_setting]` s."""
 
-    run_every(app, "SUPPORT_ESCALATION_SCAN_SECONDS", escalate_overdue_requests)
-    run_every(app, "IDLE_SESSION_SCAN_SECONDS", end_idle_sessions)
+    interval_setting: str
+    run: Callable[[datetime], object]
+
+
+def add_periodic_job(app: Flask, interval_setting: str, run: Callable[[datetime], object]) -> None:
+    """Have every server process run `run(now)` every `app.config[interval_setting]` seconds."""
+    jobs = app.extensions.setdefault("stepwise.periodic_jobs", [])
+    job = PeriodicJob(interval_setting, run)
+    if job not in jobs:
+        jobs.append(job)
+
+
+def periodic_jobs(app: Flask) -> list[PeriodicJob]:
+    return list(app.extensions.get("stepwise.periodic_jobs", []))
+
+
+def start_periodic_jobs(app: Flask) -> None:
+    """Start this process's scans, as the capabilities registered them (once per process)."""
+    for job in periodic_jobs(app):
+        run_every(app, job.interval_setting, job.run)

@@ -27,7 +27,7 @@ from facilitator.accounts import services as account_services
 from facilitator.extensions import db, socketio
 from facilitator.groups import services as group_services
 from facilitator.groups.models import DEFAULT_AGENDA
-from facilitator.realtime import FACILITATOR_NS, PARTICIPANT_NS
+from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services as session_services
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,7 +26,7 @@ Callers on /participant:
   removed     a participant who was removed, their connection not yet closed
   other       a participant of another session, sending this session's ids: nothing found. Events
               that carry no id act on their own session and leave this one as it was.
-  ended       an admitted participant, after the session ended (only needs_live=False events)
+  ended       an admitted participant, after the session ended: its connection is closed
 """
 
 from __future__ import annotations
@@ -41,11 +41,12 @@ from werkzeug.http import parse_cookie
 
 from facilitator.accounts import services as account_services
 from facilitator.checkins import services as checkin_services
+from facilitator.checkins.models import CheckInRound
 from facilitator.clock import utcnow
 from facilitator.extensions import db, socketio
 from facilitator.groups import services as group_services
 from facilitator.groups.models import GroupFacilitator
-from facilitator.realtime import FACILITATOR_NS, PARTICIPANT_NS
+from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import seats
 from facilitator.sessions import services as session_services
 from facilitator.sessions.models import Participant
@@ -93,8 +94,10 @@ class World:
         return db.session.get(Participant, phone.participant_id)
 
     def close_round(self) -> None:
-        checkin_services.close_round(self.lead, self.live_session, self.round_id)
-        db.session.commit()
+        """Close the world's round, unless the end of the session already did."""
+        if db.session.get(CheckInRound, self.round_id).is_open:
+            checkin_services.close_round(self.lead, self.live_session, self.round_id)
+            db.session.commit()
 
     def end(self) -> None:
         session_services.end_session(self.lead, self.live_session)
@@ -277,10 +280,10 @@ TABLE: dict[tuple[str, str], Row] = {
     (FACILITATOR_NS, "spotlight_win"): Row(lambda w: {"win_id": w.shown_win_id}, RUNS_GROUP),
     (FACILITATOR_NS, "set_wins_approval"): Row(lambda _: {"need_approval": False}, RUNS_GROUP | NO_IDS),
     # --- /participant ----------------------------------------------------------------------
-    # Catch up on the whole state: also from the waiting room, and after the end.
-    (PARTICIPANT_NS, "sync"): Row(lambda _: {}, IN_ROOM | WAITING_TOO | AFTER_END),
-    # Leave: also from the waiting room, and after the end.
-    (PARTICIPANT_NS, "leave"): Row(lambda _: {}, IN_ROOM | WAITING_TOO | AFTER_END),
+    # Catch up on the whole state: also from the waiting room.
+    (PARTICIPANT_NS, "sync"): Row(lambda _: {}, IN_ROOM | WAITING_TOO),
+    # Leave: also from the waiting room. (After the end no phone is connected any more.)
+    (PARTICIPANT_NS, "leave"): Row(lambda _: {}, IN_ROOM | WAITING_TOO),
     # Answer the open round (admitted people only).
     (PARTICIPANT_NS, "submit_checkin"): Row(
         lambda w: {"round_id": w.round_id, "client_id": "answer-0009", "mood": 6, "feelings": ["calm"]},
@@ -385,7 +388,7 @@ def participant_sender(actor: str, new_world) -> Sender:
         session_services.remove_participant(world.lead, world.live_session, phone.participant_id)
         db.session.commit()
     elif actor == "ended":
-        world.end()  # the server would close the phone's connection; this one lingers
+        world.end()  # the end closes the phone's connection (asserted in the test)
     return Sender(sock, world, world)
 
 
@@ -407,6 +410,11 @@ def test_who_may_send_what(namespace, event, actor, new_world):
     payload = row.payload(sender.names)
     everything = fingerprint()
     named = session_fingerprint(sender.names.session_id)
+    if actor == "ended" and namespace == PARTICIPANT_NS:
+        # The end closed every phone's connection: nothing more can be sent at all.
+        assert not sender.sock.is_connected(namespace)
+        assert actor not in row.allowed
+        return
 
     ack = sender.sock.emit(event, payload, namespace=namespace, callback=True)
 

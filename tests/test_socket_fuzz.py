@@ -16,18 +16,18 @@ and several arguments. Whatever arrives, the server:
 
 from __future__ import annotations
 
-import inspect
 import logging
 import os
 import re
 
 import pytest
+from flask import current_app
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from facilitator.checkins.feelings import FEELING_WORDS
-from facilitator.extensions import socketio
-from facilitator.realtime import DB_ID_MAX, FACILITATOR_NS, PARTICIPANT_NS, Payload
+from facilitator.realtime.events import DB_ID_MAX, Payload, registered_events
+from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.wins.models import REACTION_LABELS, WIN_KIND_LABELS
 
 from .conftest import facilitator_socket, participant_socket
@@ -239,11 +239,8 @@ def edge_examples(schema: type[Payload], valid: dict) -> list[list]:
 
 
 def registered_schema(namespace: str, event: str) -> type[Payload]:
-    """The payload schema `on_event` registered the event with."""
-    handler = socketio.server.handlers[namespace][event]
-    schema = inspect.getclosurevars(handler.__wrapped__).nonlocals.get("schema")
-    assert isinstance(schema, type) and issubclass(schema, Payload), f"no schema found for {event}"
-    return schema
+    """The payload schema the event was registered with."""
+    return registered_events(current_app)[(namespace, event)].schema
 
 
 # --- the room under fuzz -----------------------------------------------------------------------

@@ -10,10 +10,10 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
-class Facilitator(UserMixin, db.Model):
+class Facilitator(UserMixin, Model):
     """A person who runs groups: a therapist, counsellor or peer-support leader."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,7 +31,7 @@ class Facilitator(UserMixin, db.Model):
         return self.disabled_at is None
 
 
-class SignIn(db.Model):
+class SignIn(Model):
     """One sign-in of a facilitator (a browser), kept on the server so it can be ended from anywhere.
 
     The browser's session cookie holds a random token; only its hash is stored here.
@@ -76,7 +76,7 @@ class SingleUseLink:
         return self.used_at is None and now < self.expires_at
 
 
-class Invite(SingleUseLink, db.Model):
+class Invite(SingleUseLink, Model):
     """A single-use link an admin gives to a new facilitator."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,7 +84,7 @@ class Invite(SingleUseLink, db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id"))
 
 
-class PasswordReset(SingleUseLink, db.Model):
+class PasswordReset(SingleUseLink, Model):
     """A single-use link an admin gives to a facilitator who needs a new password."""
 
     __tablename__ = "password_reset"

@@ -22,17 +22,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from ..errors import DomainError
-from ..extensions import db, limiter, login_manager
-from ..sessions.realtime import close_facilitator_connections
+from ..extensions import db, limiter
 from . import services, sign_ins
 from .forms import AccountForm, ChangePasswordForm, InviteForm, LoginForm, ResetPasswordForm
 from .models import Facilitator
 
 bp = Blueprint("accounts", __name__)
 
-login_manager.login_view = "accounts.login"
-login_manager.login_message = "Please sign in to continue."
-login_manager.login_message_category = "info"
 
 # Pages a fresh install may show before its first facilitator exists.
 _OPEN_BEFORE_SETUP = {"accounts.setup", "static", "health.healthz"}
@@ -138,7 +134,7 @@ def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            ended = services.change_password(
+            services.change_password(
                 current_user, form.current_password.data, form.password.data, keep=sign_ins.current_sign_in()
             )
         except DomainError as error:
@@ -146,8 +142,6 @@ def change_password() -> ResponseReturnValue:
             form.form_errors.append(error.message)
         else:
             db.session.commit()
-            if ended:
-                close_facilitator_connections(current_user.id, sign_in_ids=ended)
             flash(
                 "Your password is changed. Anywhere else you were signed in, please sign in again.", "success"
             )
@@ -221,7 +215,6 @@ def disable_facilitator(facilitator_id: int) -> ResponseReturnValue:
     facilitator = services.load_facilitator_for(current_user, facilitator_id)
     services.disable_facilitator(current_user, facilitator)
     db.session.commit()
-    close_facilitator_connections(facilitator.id)
     flash(f"{facilitator.display_name}'s account is switched off, and they are signed out.", "info")
     return redirect(url_for("accounts.list_facilitators"))
 
@@ -255,9 +248,8 @@ def reset_password(token: str) -> ResponseReturnValue:
     reset = services.find_usable_password_reset(token)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        facilitator = services.reset_password(reset, form.password.data)
+        services.reset_password(reset, form.password.data)
         db.session.commit()
-        close_facilitator_connections(facilitator.id)
         flash("Your new password is set. Please sign in with it.", "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)

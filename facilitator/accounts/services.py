@@ -12,10 +12,12 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from .. import signals
 from ..audit.services import record_action
 from ..clock import utcnow
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
+from ..transactions import after_commit
 from .models import Facilitator, Invite, PasswordReset, SignIn, hash_token
 
 PASSWORD_MIN_LENGTH = 10
@@ -179,6 +181,7 @@ def expire_idle_sign_in(sign_in: SignIn, *, now: datetime, idle_after: timedelta
         return False
     sign_in.end("expired", now)
     db.session.flush()
+    _close_consoles_after_commit(sign_in.facilitator_id, [sign_in.id])
     return True
 
 
@@ -192,13 +195,15 @@ def touch_sign_in(sign_in: SignIn, now: datetime) -> bool:
 
 
 def end_sign_in(sign_in: SignIn, reason: str) -> None:
-    """End one sign-in, e.g. when its browser signs out."""
+    """End one sign-in, e.g. when its browser signs out; the consoles it opened close."""
     sign_in.end(reason, utcnow())
     db.session.flush()
+    _close_consoles_after_commit(sign_in.facilitator_id, [sign_in.id])
 
 
 def end_sign_ins(facilitator: Facilitator, reason: str, *, keep: SignIn | None = None) -> list[int]:
-    """End every open sign-in of an account but `keep`; returns their ids (to close their sockets)."""
+    """End every open sign-in of an account but `keep`; returns their ids. Once committed, the
+    consoles they opened close (all of the account's, when none is kept)."""
     conditions = [SignIn.facilitator_id == facilitator.id, SignIn.ended_at.is_(None)]
     if keep is not None:
         conditions.append(SignIn.id != keep.id)
@@ -207,7 +212,14 @@ def end_sign_ins(facilitator: Facilitator, reason: str, *, keep: SignIn | None =
     for sign_in in sign_ins:
         sign_in.end(reason, now)
     db.session.flush()
-    return [sign_in.id for sign_in in sign_ins]
+    ended = [sign_in.id for sign_in in sign_ins]
+    _close_consoles_after_commit(facilitator.id, ended if keep is not None else None)
+    return ended
+
+
+def _close_consoles_after_commit(facilitator_id: int, sign_in_ids: list[int] | None) -> None:
+    """Once committed, the live channel closes the consoles those sign-ins opened (None: all)."""
+    after_commit(signals.sign_ins_ended.send, facilitator_id, sign_in_ids=sign_in_ids)
 
 
 # --- managing accounts (admins) ---------------------------------------------------------------

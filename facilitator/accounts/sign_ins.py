@@ -13,8 +13,7 @@ from flask import current_app, g, session
 from flask_login import current_user, login_user, logout_user
 
 from ..clock import utcnow
-from ..extensions import db, login_manager
-from ..sessions.realtime import close_facilitator_connections
+from ..extensions import db
 from . import services
 from .models import Facilitator, SignIn
 
@@ -32,17 +31,15 @@ def log_in(facilitator: Facilitator) -> None:
 
 
 def log_out() -> None:
-    """End this browser's sign-in, close the consoles it opened, and forget its session."""
+    """End this browser's sign-in (the consoles it opened close), and forget its session."""
     sign_in = current_sign_in()
     if sign_in is not None:
         services.end_sign_in(sign_in, "signed_out")
         db.session.commit()
-        close_facilitator_connections(sign_in.facilitator_id, sign_in_ids=[sign_in.id])
     logout_user()
     session.clear()
 
 
-@login_manager.user_loader
 def load_facilitator(facilitator_id: str) -> Facilitator | None:
     """The facilitator of this browser's sign-in, only while that sign-in is active on the server."""
     token = session.get(SESSION_KEY)
@@ -55,7 +52,6 @@ def load_facilitator(facilitator_id: str) -> Facilitator | None:
     idle_after = timedelta(minutes=current_app.config["SIGN_IN_IDLE_MINUTES"])
     if services.expire_idle_sign_in(sign_in, now=now, idle_after=idle_after):
         db.session.commit()
-        close_facilitator_connections(sign_in.facilitator_id, sign_in_ids=[sign_in.id])
         return None
     if services.touch_sign_in(sign_in, now):
         db.session.commit()

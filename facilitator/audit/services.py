@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from ..clock import utcnow
 from ..extensions import db
 from .models import AuditEntry
 
-if TYPE_CHECKING:
-    from ..accounts.models import Facilitator
-    from ..groups.models import Group
-    from ..sessions.models import LiveSession
+
+# What the log needs of who acted and where: the audit log sits below every other package, so
+# it names them by what it uses rather than by importing their models.
+class Facilitator(Protocol):
+    id: int
+
+
+class Group(Protocol):
+    id: int
+
+
+class LiveSession(Protocol):
+    id: int
+    group: Any
+    last_activity_at: datetime | None
 
 
 def record_action(

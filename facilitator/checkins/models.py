@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
 class RoundKind(StrEnum):
@@ -19,7 +19,7 @@ class RoundKind(StrEnum):
     CUSTOM = "custom"
 
 
-class CheckInRound(db.Model):
+class CheckInRound(Model):
     """One round of the room answering a prompt: open, then closed, perhaps revealed."""
 
     __tablename__ = "checkin_round"
@@ -46,7 +46,7 @@ def new_answer_id() -> str:
     return secrets.token_urlsafe(12)
 
 
-class CheckInAnswer(db.Model):
+class CheckInAnswer(Model):
     """A participant's answer, or their pass. One per person per round, changeable while open.
 
     In an anonymous round the consoles see answers only in batches (docs/privacy.md): a new or

@@ -17,14 +17,14 @@ from flask import current_app
 from sqlalchemy import delete, func, select, true, update
 
 from ..accounts.models import Facilitator
-from ..anonymity import keyed_hash, to_minute
 from ..audit.services import record_action
 from ..clock import isoformat, utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..safety.models import SafetyFlag
+from ..safety.services import screen_participant_text
+from ..sessions.anonymity import keyed_hash, to_minute
 from ..sessions.models import LiveSession, Participant, ParticipantStatus
-from ..support.models import SafetyFlag
-from ..support.safety import screen_participant_text
 from .feelings import FEELING_WORDS, MAX_FEELINGS, MOOD_MAX, MOOD_MIN, NOTE_MAX_LENGTH
 from .models import CheckInAnswer, CheckInRound, RoundKind, new_answer_id
 
@@ -80,6 +80,15 @@ def close_round(actor: Facilitator, live_session: LiveSession, round_id: int) ->
     release_all_answers(checkin_round)
     record_action(actor, "round.closed", live_session=live_session, round_id=round_id)
     return checkin_round
+
+
+def close_at_session_end(live_session: LiveSession) -> None:
+    """The session ends: a round still open closes, and its waiting answers are shown at once, so
+    none keeps its batch slot once the session is over."""
+    current = latest_round(live_session)
+    if current is not None and current.is_open:
+        current.closed_at = utcnow()
+        release_all_answers(current)
 
 
 def reveal_round(actor: Facilitator, live_session: LiveSession, round_id: int) -> CheckInRound:
@@ -347,20 +356,20 @@ def tally_round(checkin_round: CheckInRound, *, shown: bool = False) -> Tally:
 
 def answered_count(checkin_round: CheckInRound) -> int:
     """How many answers of a round the consoles may see (passes not counted), in one query."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(CheckInAnswer.id)).where(
             *counted_answers(checkin_round, shown=True), CheckInAnswer.passed.is_(False)
         )
-    )
+    ).scalar_one()
 
 
 def _present_count(live_session: LiveSession) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(Participant.id)).where(
             Participant.live_session_id == live_session.id,
             Participant.status == ParticipantStatus.PRESENT,
         )
-    )
+    ).scalar_one()
 
 
 def is_too_few(live_session: LiveSession, checkin_round: CheckInRound, answered: int) -> bool:

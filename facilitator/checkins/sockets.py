@@ -12,21 +12,12 @@ from pydantic import Field, StringConstraints
 from ..clock import utcnow
 from ..extensions import db
 from ..jobs import run_later
-from ..realtime import (
-    FACILITATOR_NS,
-    PARTICIPANT_NS,
-    Caller,
-    ClientId,
-    DbId,
-    Payload,
-    announce_soon,
-    error,
-    ok,
-    on_event,
-)
+from ..realtime.announce import announce_soon, announce_to_consoles, announce_to_room
+from ..realtime.callers import FacilitatorCaller, ParticipantCaller
+from ..realtime.events import ClientId, DbId, Payload, SocketEvents, error, ok
+from ..realtime.snapshot import Viewer
+from ..safety.sockets import announce_safety_flag
 from ..sessions.models import LiveSession, Participant
-from ..sessions.realtime import announce_to_facilitators, announce_to_room, state_part
-from ..support.safety import announce_safety_flag
 from . import services
 from .feelings import MAX_FEELINGS, MOOD_MAX, MOOD_MIN, NOTE_MAX_LENGTH
 from .models import CheckInAnswer, CheckInRound
@@ -54,17 +45,14 @@ class AnswerPayload(Payload):
     note_shared: bool = False
 
 
-@state_part
-def checkin_state(live_session: LiveSession, viewer: str, participant: Participant | None) -> dict:
-    """The latest round: the console's live summary, or the participant's own answer and any reveal.
+events = SocketEvents()
 
-    Anonymous answers a lost timer left waiting are released first, so nothing waits past its slot.
-    """
+
+def checkin_state(live_session: LiveSession, viewer: Viewer, participant: Participant | None) -> dict:
+    """The latest round: the console's live summary, or the participant's own answer and any reveal."""
     checkin_round = services.latest_round(live_session)
     if checkin_round is None:
         return {"round": None}
-    if checkin_round.anonymous:
-        release_and_announce(live_session, checkin_round)
     if viewer == "facilitator":
         return {"round": services.console_summary(live_session, checkin_round)}
     entry = services.round_entry(checkin_round)
@@ -75,10 +63,18 @@ def checkin_state(live_session: LiveSession, viewer: str, participant: Participa
     return {"round": entry}
 
 
+def release_due(live_session: LiveSession) -> None:
+    """Before a snapshot: anonymous answers a lost timer left waiting are released, so nothing
+    waits past its slot."""
+    checkin_round = services.latest_round(live_session)
+    if checkin_round is not None and checkin_round.anonymous:
+        release_and_announce(live_session, checkin_round)
+
+
 def announce_round_tally(live_session: LiveSession, checkin_round: CheckInRound) -> dict:
     """Send the consoles a round's counts and aggregates (never its individual answers)."""
     tally = services.console_tally(live_session, checkin_round)
-    announce_to_facilitators(live_session.id, "round_updated", tally)
+    announce_to_consoles(live_session.id, "round_updated", tally)
     return tally
 
 
@@ -88,7 +84,7 @@ def announce_round_view(live_session: LiveSession, checkin_round: CheckInRound) 
     tally = announce_round_tally(live_session, checkin_round)
     if checkin_round.anonymous and not tally["too_few"]:
         responses = services.round_responses(checkin_round)
-        announce_to_facilitators(
+        announce_to_consoles(
             live_session.id, "answers_released", {"round_id": checkin_round.id, "responses": responses}
         )
 
@@ -96,16 +92,14 @@ def announce_round_view(live_session: LiveSession, checkin_round: CheckInRound) 
 def release_and_announce(
     live_session: LiveSession, checkin_round: CheckInRound, now: datetime | None = None
 ) -> None:
-    """Release the anonymous answers whose slot has ended (committed), and show them to the consoles
-    while the session is live.
+    """Release the anonymous answers whose slot has ended, and show them to the consoles (once
+    committed) while the session is live.
 
     The release is a claim, so one worker announces each batch. Should two announce (a release
     racing a close, say), the second sends the same full view, read from the database: harmless.
     """
-    if services.release_due_answers(checkin_round, now):
-        db.session.commit()
-        if live_session.is_live:
-            announce_round_view(live_session, checkin_round)
+    if services.release_due_answers(checkin_round, now) and live_session.is_live:
+        announce_round_view(live_session, checkin_round)
 
 
 # This process's timers, one per round and slot however many answers it received in that slot;
@@ -136,6 +130,7 @@ def release_due_batch(live_session_id: int, round_id: int, now: datetime | None 
     checkin_round = db.session.get(CheckInRound, round_id)
     if live_session is not None and checkin_round is not None:
         release_and_announce(live_session, checkin_round, now)
+        db.session.commit()
 
 
 def announce_answer(
@@ -147,7 +142,7 @@ def announce_answer(
         schedule_release(live_session.id, checkin_round.id, answer.release_at)
         return
     response = services.response_entry(answer, participant.display_name)
-    announce_to_facilitators(
+    announce_to_consoles(
         live_session.id, "answer_recorded", {"round_id": checkin_round.id, "response": response}
     )
     live_session_id, round_id = live_session.id, checkin_round.id
@@ -159,35 +154,32 @@ def announce_answer(
     announce_soon(f"round-{round_id}", recount)
 
 
-@on_event("open_round", FACILITATOR_NS, OpenRoundPayload)
-def open_round(caller: Caller, payload: OpenRoundPayload) -> dict:
+@events.facilitator("open_round", OpenRoundPayload)
+def open_round(caller: FacilitatorCaller, payload: OpenRoundPayload) -> dict:
     """Facilitator opens a round; every screen gets `round_opened`."""
     checkin_round = services.open_round(
         caller.facilitator, caller.live_session, payload.kind, payload.prompt, payload.anonymous
     )
-    db.session.commit()
     announce_to_room(caller.live_session.id, "round_opened", {"round": services.round_entry(checkin_round)})
     announce_round_tally(caller.live_session, checkin_round)
     return ok(round_id=checkin_round.id)
 
 
-@on_event("close_round", FACILITATOR_NS, RoundRef)
-def close_round(caller: Caller, payload: RoundRef) -> dict:
+@events.facilitator("close_round", RoundRef)
+def close_round(caller: FacilitatorCaller, payload: RoundRef) -> dict:
     """Facilitator closes a round; every screen gets `round_closed`, and the consoles the tally
     (and an anonymous round's answers, all released now)."""
     checkin_round = services.close_round(caller.facilitator, caller.live_session, payload.round_id)
-    db.session.commit()
     announce_to_room(caller.live_session.id, "round_closed", {"round": services.round_entry(checkin_round)})
     announce_round_view(caller.live_session, checkin_round)
     return ok()
 
 
-@on_event("reveal_round", FACILITATOR_NS, RoundRef)
-def reveal_round(caller: Caller, payload: RoundRef) -> dict:
+@events.facilitator("reveal_round", RoundRef)
+def reveal_round(caller: FacilitatorCaller, payload: RoundRef) -> dict:
     """Facilitator shows the group's aggregate; every screen gets `round_revealed`, and the
     consoles the tally (and an anonymous round's answers, all released now)."""
     checkin_round = services.reveal_round(caller.facilitator, caller.live_session, payload.round_id)
-    db.session.commit()
     announce_to_room(
         caller.live_session.id,
         "round_revealed",
@@ -200,8 +192,8 @@ def reveal_round(caller: Caller, payload: RoundRef) -> dict:
     return ok()
 
 
-@on_event("round_responses", FACILITATOR_NS, RoundRef, needs_live=False)
-def round_responses(caller: Caller, payload: RoundRef) -> dict:
+@events.facilitator("round_responses", RoundRef, needs_live=False)
+def round_responses(caller: FacilitatorCaller, payload: RoundRef) -> dict:
     """Facilitator asks for the answers of a round the consoles may see (in an anonymous round,
     those released so far, and only once there are enough)."""
     checkin_round = services.load_round(caller.live_session, payload.round_id)
@@ -210,8 +202,8 @@ def round_responses(caller: Caller, payload: RoundRef) -> dict:
     return ok(responses=services.round_responses(checkin_round))
 
 
-@on_event("submit_checkin", PARTICIPANT_NS, AnswerPayload)
-def submit_checkin(caller: Caller, payload: AnswerPayload) -> dict:
+@events.participant("submit_checkin", AnswerPayload)
+def submit_checkin(caller: ParticipantCaller, payload: AnswerPayload) -> dict:
     """Participant answers or passes; committed before the ack. In a named round the consoles then
     get `answer_recorded` and, a moment later, `round_updated`; in an anonymous round they get
     nothing until the answer's batch is released (`round_updated` and `answers_released`)."""
@@ -226,7 +218,6 @@ def submit_checkin(caller: Caller, payload: AnswerPayload) -> dict:
         note=payload.note,
         note_shared=payload.note_shared,
     )
-    db.session.commit()
     if recorded.flag is not None:
         announce_safety_flag(recorded.flag)
     if recorded.changed:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Facilitator
 from ..clock import utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
 class StepKind(StrEnum):
@@ -44,7 +44,7 @@ class Role(StrEnum):
     CO = "co"
 
 
-class GroupFacilitator(db.Model):
+class GroupFacilitator(Model):
     """A facilitator's place in a group: its lead, or a co-facilitator."""
 
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), primary_key=True)
@@ -57,7 +57,7 @@ class GroupFacilitator(db.Model):
     facilitator: Mapped[Facilitator] = relationship(lazy="joined")
 
 
-class Group(db.Model):
+class Group(Model):
     """A therapy, recovery or peer-support group that meets in sessions."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,9 +10,6 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..extensions import db
-from ..sessions.forms import NewSessionForm
-from ..sessions.realtime import close_facilitator_connections
-from ..sessions.services import sessions_of
 from . import services
 from .forms import CoFacilitatorForm, ConfirmForm, GroupForm
 from .models import DEFAULT_AGENDA, Group, Role
@@ -68,8 +65,6 @@ def show_group(group_id: int):
         "groups/show.html",
         group=group,
         can_manage=services.can_manage(current_user, group),
-        sessions=sessions_of(group),
-        session_form=NewSessionForm(),
         co_form=CoFacilitatorForm(),
         confirm_form=ConfirmForm(),
         lead_role=Role.LEAD,
@@ -126,8 +121,7 @@ def remove_co_facilitator(group_id: int, facilitator_id: int):
     group = services.load_group_to_manage(current_user, group_id)
     if ConfirmForm().validate_on_submit():
         services.remove_co_facilitator(current_user, group, facilitator_id)
-        db.session.commit()
-        close_facilitator_connections(facilitator_id, group_id=group.id)
+        db.session.commit()  # their consoles on the group's sessions close (signals.left_group)
         flash("Co-facilitator removed.", "success")
         if not group.is_run_by(current_user):  # an admin member who took themselves out
             return redirect(url_for("groups.list_groups"))

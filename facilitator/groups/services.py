@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from .. import signals
 from ..accounts.models import Facilitator
 from ..accounts.services import find_facilitator_by_email
 from ..audit.services import record_action
 from ..clock import utcnow
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
+from ..transactions import after_commit
 from .models import Group, GroupFacilitator, Role, StepKind
 
 MAX_AGENDA_STEPS = 10
@@ -226,3 +228,4 @@ def remove_co_facilitator(actor: Facilitator, group: Group, facilitator_id: int)
         raise NotAllowed("The group's lead facilitator can't be removed.")
     group.memberships.remove(membership)
     record_action(actor, "group.co_facilitator_removed", group=group, facilitator_id=facilitator_id)
+    after_commit(signals.left_group.send, facilitator_id, group_id=group.id)

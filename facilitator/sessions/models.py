@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..extensions import db
+from ..extensions import Model
 from ..groups.models import Group
 
 # No 0/O, 1/I/L: a code read off a wall is typed right the first time.
@@ -44,7 +44,7 @@ def normalise_join_code(typed: str) -> str:
     return "".join(ch for ch in typed.upper() if ch.isalnum())
 
 
-class LiveSession(db.Model):
+class LiveSession(Model):
     """One meeting of a group: scheduled, then live, then ended."""
 
     __tablename__ = "live_session"
@@ -105,7 +105,7 @@ class LiveSession(db.Model):
         return agenda[self.current_step] if 0 <= self.current_step < len(agenda) else None
 
 
-class Participant(db.Model):
+class Participant(Model):
     """Someone in a session, known only by the name they chose. No account, no e-mail."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,7 +133,7 @@ class Participant(db.Model):
         return self.status == ParticipantStatus.PRESENT
 
 
-class SocketConnection(db.Model):
+class SocketConnection(Model):
     """An open Socket.IO connection, kept in the database so any worker can see presence or end it."""
 
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -17,18 +17,13 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from ..checkins import feelings
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..groups.forms import ConfirmForm
 from ..groups.services import load_group_for
-from ..summaries.services import take_home_url
-from ..support import services as support_services
-from ..wins.models import WIN_KIND_LABELS, WIN_TEXT_MAX_LENGTH
 from . import services
 from .forms import JoinCodeForm, JoinForm, NewSessionForm
 from .models import LiveSession
-from .realtime import announce_session_ended
 from .seats import give_seat, seat_participant_id, this_device
 
 bp = Blueprint("sessions", __name__)
@@ -107,8 +102,7 @@ def end_session(live_session_id: int):
     live_session = services.load_session_for(current_user, live_session_id)
     if ConfirmForm().validate_on_submit():
         services.end_session(current_user, live_session)
-        db.session.commit()
-        announce_session_ended(live_session)
+        db.session.commit()  # every screen is told (facilitator/realtime's receiver of session_ended)
         flash("The session has ended.", "success")
     return redirect(url_for("sessions.console", live_session_id=live_session.id))
 
@@ -184,9 +178,12 @@ def join(join_token: str):
     except DomainError as error:
         # Someone who took part and comes back after the end still finds their take-home page.
         took_part = services.find_seat(live_session, seat_participant_id(request, live_session)) is not None
-        take_home = take_home_url(live_session) if live_session.is_ended and took_part else None
         page = render_template(
-            "sessions/closed.html", message=error.message, group=group, take_home=take_home
+            "sessions/closed.html",
+            message=error.message,
+            group=group,
+            live_session=live_session,
+            took_part=took_part,
         )
         return page, error.status_code
     form = JoinForm()
@@ -221,11 +218,4 @@ def room(join_token: str):
         live_session=live_session,
         participant=participant,
         group=live_session.group,
-        mood_labels=feelings.MOOD_LABELS,
-        feelings_wheel=feelings.FEELINGS_WHEEL,
-        max_feelings=feelings.MAX_FEELINGS,
-        note_max=feelings.NOTE_MAX_LENGTH,
-        support_message_max=support_services.MESSAGE_MAX_LENGTH,
-        win_kinds=WIN_KIND_LABELS,
-        win_text_max=WIN_TEXT_MAX_LENGTH,
     )

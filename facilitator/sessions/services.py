@@ -7,14 +7,15 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from .. import signals
 from ..accounts.models import Facilitator
-from ..anonymity import keyed_hash
 from ..audit.services import record_action
 from ..clock import utcnow
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..groups.models import Group
-from ..summaries.services import ensure_summary
+from ..transactions import after_commit
+from .anonymity import keyed_hash
 from .models import (
     LiveSession,
     Participant,
@@ -143,6 +144,7 @@ def start_session(actor: Facilitator, live_session: LiveSession) -> None:
         raise Invalid("This session has already started." if live_session.is_live else ENDED_MESSAGE)
     live_session.start(utcnow())
     record_action(actor, "session.started", live_session=live_session)
+    after_commit(signals.session_started.send, live_session)
 
 
 def end_session(actor: Facilitator | None, live_session: LiveSession) -> None:
@@ -155,7 +157,10 @@ def end_session(actor: Facilitator | None, live_session: LiveSession) -> None:
         update(Participant).where(Participant.live_session_id == live_session.id).values(device_key=None)
     )
     record_action(actor, "session.ended", live_session=live_session)
-    ensure_summary(live_session)  # counted now, while everything it counts is there
+    # What the end closes and counts happens in this transaction, while everything is there
+    # (the summary is counted once); the room is told once it is committed.
+    signals.session_ending.send(live_session)
+    after_commit(signals.session_ended.send, live_session)
 
 
 def find_session_by_token(join_token: str) -> LiveSession:

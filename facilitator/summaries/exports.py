@@ -81,7 +81,7 @@ def group_record(group: Group, trend: dict) -> dict:
 
 def group_csv(trend: dict) -> str:
     """One row per ended session with its figures and smoothed values."""
-    rows = [list(GROUP_COLUMNS)]
+    rows: list[list[object]] = [list(GROUP_COLUMNS)]
     for index, point in enumerate(trend["sessions"]):
         smoothed = {f"smoothed_{key}": values[index] for key, values in trend["smoothed"].items()}
         rows.append([{**point, **smoothed}.get(column) for column in GROUP_COLUMNS])

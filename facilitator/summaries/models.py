@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..extensions import db
+from ..extensions import Model
 from ..sessions.models import LiveSession
 
 
@@ -18,7 +18,7 @@ def new_take_home_token() -> str:
     return secrets.token_urlsafe(24)  # 192 bits, like the join token, which was shown on a wall
 
 
-class SessionSummary(db.Model):
+class SessionSummary(Model):
     """A session's figures, computed from the database when it ends, and kept after the purge.
 
     `data` holds aggregates, counts, times and display names, never a participant's written
@@ -42,4 +42,6 @@ class SessionSummary(db.Model):
 
     def take_home_expires_at(self, valid_days: int) -> datetime:
         """When the take-home link stops working: `valid_days` after the session ended."""
-        return self.live_session.ended_at + timedelta(days=valid_days)
+        ended_at = self.live_session.ended_at
+        assert ended_at is not None, "only an ended session has a summary"
+        return ended_at + timedelta(days=valid_days)

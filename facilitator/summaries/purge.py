@@ -1,8 +1,9 @@
 """The retention purge: `flask --app wsgi purge` removes people's written words from old sessions.
 
 A group may set a retention period in days. Once a session of that group ended longer ago than
-that, its free text goes (check-in notes, safety-flag texts, the facilitators' private notes,
-and whatever other capabilities register with `purge_step`); its stored summary, which holds
+that, its free text goes (the facilitators' private notes here, and what each capability adds
+with `add_purge_step` in its init_app: check-in notes, safety-flag texts, support messages, win
+texts); its stored summary, which holds
 only counts and aggregates, stays. Running it again removes nothing more, so it is safe from
 cron. See docs/summaries.md.
 """
@@ -12,16 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import click
-from sqlalchemy import select, update
+from flask import Flask, current_app
+from sqlalchemy import CursorResult, Update, select, update
 
-from ..checkins.models import CheckInAnswer, CheckInRound
 from ..clock import utcnow
 from ..extensions import db
 from ..groups.models import Group
 from ..sessions.models import LiveSession, SessionState
-from ..support.models import SafetyFlag
 from .models import SessionSummary
 from .services import ensure_summary
 
@@ -35,51 +36,33 @@ class PurgeStep:
     run: PurgeRun
 
 
-_purge_steps: list[PurgeStep] = []
+def updated_rows(statement: Update) -> int:
+    """Run an UPDATE (without RETURNING) and return how many rows it changed."""
+    # The ORM answers such a statement with a CursorResult; Session.execute is typed for any statement.
+    result = cast(CursorResult[Any], db.session.execute(statement))
+    return result.rowcount
 
 
-def purge_step(what: str) -> Callable[[PurgeRun], PurgeRun]:
-    """Register a capability's free text for the purge (`what` names it in the report)."""
-
-    def register(run: PurgeRun) -> PurgeRun:
-        _purge_steps.append(PurgeStep(what, run))
-        return run
-
-    return register
+def add_purge_step(app: Flask, step: PurgeStep) -> None:
+    """Add a capability's free text to the purge (once per name)."""
+    steps = app.extensions.setdefault("stepwise.purge_steps", [])
+    if all(existing.what != step.what for existing in steps):
+        steps.append(step)
 
 
-@purge_step("check-in notes")
-def purge_checkin_notes(_group: Group, live_session_ids: list[int]) -> int:
-    """Notes written in check-in rounds; moods and feeling words stay."""
-    rounds = select(CheckInRound.id).where(CheckInRound.live_session_id.in_(live_session_ids))
-    return db.session.execute(
-        update(CheckInAnswer)
-        .where(CheckInAnswer.round_id.in_(rounds), CheckInAnswer.note.is_not(None))
-        .values(note=None, note_shared=False)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+def purge_steps() -> list[PurgeStep]:
+    """Every registered step, in the order they were registered."""
+    return list(current_app.extensions.get("stepwise.purge_steps", []))
 
 
-@purge_step("safety flag texts")
-def purge_safety_flag_texts(_group: Group, live_session_ids: list[int]) -> int:
-    """The flagged words; when, where from and which categories stay."""
-    return db.session.execute(
-        update(SafetyFlag)
-        .where(SafetyFlag.live_session_id.in_(live_session_ids), SafetyFlag.text != "")
-        .values(text="")
-        .execution_options(synchronize_session=False)
-    ).rowcount
-
-
-@purge_step("facilitators' notes")
 def purge_summary_notes(_group: Group, live_session_ids: list[int]) -> int:
     """The facilitators' private notes on each session's summary."""
-    return db.session.execute(
+    return updated_rows(
         update(SessionSummary)
         .where(SessionSummary.live_session_id.in_(live_session_ids), SessionSummary.notes.is_not(None))
         .values(notes=None, notes_updated_at=None)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
 
 
 @dataclass
@@ -101,7 +84,9 @@ class PurgeReport:
 
 
 def sessions_past_retention(group: Group, now: datetime) -> list[LiveSession]:
-    """The group's sessions that ended longer ago than its retention period."""
+    """The group's sessions that ended longer ago than its retention period (none without one)."""
+    if group.retention_days is None:
+        return []
     cutoff = now - timedelta(days=group.retention_days)
     return list(
         db.session.scalars(
@@ -124,7 +109,7 @@ def purge_group(group: Group, now: datetime) -> PurgeReport:
     for live_session in live_sessions:
         ensure_summary(live_session)
     ids = [live_session.id for live_session in live_sessions]
-    for step in _purge_steps:
+    for step in purge_steps():
         report.removed[step.what] = step.run(group, ids)
     return report
 

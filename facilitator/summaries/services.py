@@ -1,8 +1,8 @@
 """Session summaries: computed from the database when a session ends, kept, and read by every view.
 
 A summary is a JSON-able dict: `session` (title, times, duration) and one entry per registered
-summary part. Capabilities add their part with `summary_part`; see docs/summaries.md for what
-each part holds and for what a part must return.
+summary part. Capabilities add their part with `add_summary_part` in their own init_app; see
+docs/summaries.md for what each part holds and for what a part must return.
 """
 
 from __future__ import annotations
@@ -12,20 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import url_for
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from ..accounts.models import Facilitator
 from ..audit.models import AuditEntry
 from ..audit.services import record_action
-from ..checkins.models import CheckInAnswer, CheckInRound, RoundKind
-from ..checkins.services import counted_answers, is_too_few, tally_round
 from ..clock import isoformat, utcnow
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..groups.models import Group
 from ..sessions.models import LiveSession, ParticipantStatus, SessionState
-from ..support.services import session_flags
 from .formatting import duration_words
 from .models import SessionSummary
 
@@ -45,34 +42,22 @@ class SummaryPart:
     key: str
     title: str
     build: SummaryBuilder
-    rows: SummaryRows | None  # None: the PDF lists the section's fields as they are
-    template: str | None  # the section on the facilitators' summary page, given `section`
-    take_home_template: str | None  # the section on the participants' take-home page, given `section`
+    rows: SummaryRows | None = None  # None: the PDF lists the section's fields as they are
+    template: str | None = None  # the section on the facilitators' summary page, given `section`
+    # The section on the participants' take-home page, given `section` (None: not shown there).
+    take_home_template: str | None = None
 
 
-_summary_parts: list[SummaryPart] = []
-
-
-def summary_part(
-    key: str,
-    title: str,
-    *,
-    rows: SummaryRows | None = None,
-    template: str | None = None,
-    take_home_template: str | None = None,
-) -> Callable[[SummaryBuilder], SummaryBuilder]:
-    """Register a capability's section of the session summary, stored under `key`."""
-
-    def register(build: SummaryBuilder) -> SummaryBuilder:
-        _summary_parts.append(SummaryPart(key, title, build, rows, template, take_home_template))
-        return build
-
-    return register
+def add_summary_part(app: Flask, part: SummaryPart) -> None:
+    """Add a capability's section to every summary computed from now on (once per key)."""
+    parts = app.extensions.setdefault("stepwise.summary_parts", [])
+    if all(existing.key != part.key for existing in parts):
+        parts.append(part)
 
 
 def summary_parts() -> list[SummaryPart]:
     """Every registered part, in the order they were registered."""
-    return list(_summary_parts)
+    return list(current_app.extensions.get("stepwise.summary_parts", []))
 
 
 # --- computing and keeping the summary --------------------------------------------------------
@@ -111,7 +96,7 @@ def compute_summary(live_session: LiveSession) -> dict:
             "ended_by_itself": _ended_by_itself(live_session),
         },
     }
-    for part in _summary_parts:
+    for part in summary_parts():
         data[part.key] = part.build(live_session)
     return data
 
@@ -164,7 +149,7 @@ def most_at_once(intervals: list[tuple[datetime, datetime]]) -> int:
     return highest
 
 
-def _attendance_rows(section: dict) -> list[tuple[str, str]]:
+def attendance_rows(section: dict) -> list[tuple[str, str]]:
     rows = [
         ("Joined", str(section["joined"])),
         ("Most at once", str(section["most_at_once"])),
@@ -187,13 +172,13 @@ STATUS_WORDS = {
 }
 
 
-@summary_part("attendance", "Who came", rows=_attendance_rows, template="summaries/_attendance.html")
 def attendance_summary(live_session: LiveSession) -> dict:
     """Who took a seat, the most in the room at once, and who left before the end.
 
     Each person counts from joining until they left or were removed, else until the end.
     """
     end = live_session.ended_at
+    assert end is not None, "a summary is computed once the session has ended"
     people = []
     intervals = []
     for participant in live_session.participants:
@@ -219,148 +204,16 @@ def attendance_summary(live_session: LiveSession) -> dict:
     }
 
 
+def round_average(round_summary: dict | None) -> float | None:
+    """A stored round section's average mood, if it has one."""
+    return round_summary["mood"]["average"] if round_summary and round_summary["mood"] else None
+
+
 def direction_of(change: float | None) -> str | None:
     """ "up", "down" or "steady" for a change in mood; None when there is nothing to compare."""
     if change is None:
         return None
     return "up" if change > 0 else "down" if change < 0 else "steady"
-
-
-def _round_summary(live_session: LiveSession, checkin_round: CheckInRound) -> dict:
-    """A round's counts and, unless too few answered an anonymous round, its moods and words."""
-    tally = tally_round(checkin_round)
-    notes = db.session.scalar(
-        select(func.count(CheckInAnswer.id)).where(
-            *counted_answers(checkin_round), CheckInAnswer.note.is_not(None)
-        )
-    )
-    too_few = is_too_few(live_session, checkin_round, tally.answered)
-    return {
-        "id": checkin_round.id,
-        "kind": checkin_round.kind,
-        "prompt": checkin_round.prompt,
-        "anonymous": checkin_round.anonymous,
-        "opened_at": isoformat(checkin_round.opened_at),
-        "answered": tally.answered,
-        "passed": tally.passed,
-        "notes": notes,
-        "too_few": too_few,
-        "mood": None if too_few else tally.mood(),
-        "feelings": None if too_few else tally.feelings,
-    }
-
-
-def _moods_by_participant(checkin_round: CheckInRound) -> dict[int, int]:
-    return dict(
-        db.session.execute(
-            select(CheckInAnswer.participant_id, CheckInAnswer.mood).where(
-                CheckInAnswer.round_id == checkin_round.id,
-                CheckInAnswer.participant_id.is_not(None),
-                CheckInAnswer.mood.is_not(None),
-            )
-        ).all()
-    )
-
-
-def _people_shift(live_session: LiveSession, first: CheckInRound, last: CheckInRound) -> list[dict]:
-    """Each person's mood in and out, in the order they joined (named rounds only)."""
-    moods_in, moods_out = _moods_by_participant(first), _moods_by_participant(last)
-    people = []
-    for participant in live_session.participants:
-        mood_in, mood_out = moods_in.get(participant.id), moods_out.get(participant.id)
-        if mood_in is None and mood_out is None:
-            continue
-        change = mood_out - mood_in if mood_in is not None and mood_out is not None else None
-        people.append(
-            {
-                "name": participant.display_name,
-                "mood_in": mood_in,
-                "mood_out": mood_out,
-                "change": change,
-                "direction": direction_of(change),
-            }
-        )
-    return people
-
-
-def _average(round_summary: dict | None) -> float | None:
-    return round_summary["mood"]["average"] if round_summary and round_summary["mood"] else None
-
-
-def _describe_round(label: str, entry: dict | None) -> list[tuple[str, str]]:
-    if entry is None:
-        return [(label, "no round")]
-    rows = [(label, f"{entry['answered']} answered, {entry['passed']} passed")]
-    if entry["too_few"]:
-        return [*rows, (f"{label} moods", "too few answers to show (anonymous round)")]
-    mood = entry["mood"]
-    if mood["average"] is not None:
-        rows.append((f"{label} mood", f"average {mood['average']}, median {mood['median']}"))
-        counts = ", ".join(f"{number}: {count}" for number, count in enumerate(mood["distribution"], 1))
-        rows.append((f"{label} moods 1–10", counts))
-    if entry["feelings"]:
-        rows.append(
-            (f"{label} feelings", ", ".join(f"{word} × {count}" for word, count in entry["feelings"]))
-        )
-    return rows
-
-
-def _checkins_rows(section: dict) -> list[tuple[str, str]]:
-    rows = _describe_round("Check-in", section["check_in"]) + _describe_round(
-        "Check-out", section["check_out"]
-    )
-    if shift := section["shift"]:
-        rows.append(("Change in average mood", f"{shift['change']:+} ({shift['direction']})"))
-    for person in section["people"] or []:
-        change = "" if person["change"] is None else f" ({person['change']:+})"
-        rows.append(
-            (person["name"], f"{_or_dash(person['mood_in'])} → {_or_dash(person['mood_out'])}{change}")
-        )
-    for entry in section["other_rounds"]:
-        rows.append(
-            (f"Other round: {entry['prompt']}", f"{entry['answered']} answered, {entry['passed']} passed")
-        )
-    return rows
-
-
-def _or_dash(value: object) -> str:
-    return "–" if value is None else str(value)
-
-
-@summary_part("checkins", "Moods in and out", rows=_checkins_rows, template="summaries/_checkins.html")
-def checkins_summary(live_session: LiveSession) -> dict:
-    """Check-in and check-out side by side, the change between them, and every other round.
-
-    The check-in is the session's first check-in round; the check-out its last check-out round.
-    Each person's own change is shown only when both rounds were named (not anonymous).
-    """
-    rounds = list(
-        db.session.scalars(
-            select(CheckInRound)
-            .where(CheckInRound.live_session_id == live_session.id)
-            .order_by(CheckInRound.opened_at, CheckInRound.id)
-        )
-    )
-    first_in = next((r for r in rounds if r.kind == RoundKind.CHECKIN), None)
-    last_out = next((r for r in reversed(rounds) if r.kind == RoundKind.CHECKOUT), None)
-    summaries = {r.id: _round_summary(live_session, r) for r in rounds}
-    check_in = summaries[first_in.id] if first_in else None
-    check_out = summaries[last_out.id] if last_out else None
-    average_in, average_out = _average(check_in), _average(check_out)
-    shift = None
-    if average_in is not None and average_out is not None:
-        change = round(average_out - average_in, 1)
-        shift = {"average_in": average_in, "average_out": average_out, "change": change}
-        shift["direction"] = direction_of(change)
-    named = first_in and last_out and not first_in.anonymous and not last_out.anonymous
-    main_ids = {r.id for r in (first_in, last_out) if r is not None}
-    return {
-        "check_in": check_in,
-        "check_out": check_out,
-        "shift": shift,
-        "people": _people_shift(live_session, first_in, last_out) if named else None,
-        "other_rounds": [entry for entry in summaries.values() if entry["id"] not in main_ids],
-    }
 
 
 def seconds_between(start: datetime | None, end: datetime | None) -> int | None:
@@ -385,30 +238,6 @@ def acknowledgement_rows(section: dict) -> list[tuple[str, str]]:
     return rows
 
 
-def _flags_rows(section: dict) -> list[tuple[str, str]]:
-    return [("Safety flags", str(section["count"])), *acknowledgement_rows(section)]
-
-
-@summary_part("safety_flags", "Safety flags", rows=_flags_rows, template="summaries/_safety_flags.html")
-def safety_flags_summary(live_session: LiveSession) -> dict:
-    """How many texts the risk-language screen flagged, and how soon a facilitator saw each.
-
-    Only where and when: the flagged words themselves stay with the flag (and go with the purge).
-    """
-    flags = [
-        {
-            "source": flag.source,
-            "categories": flag.categories,
-            "created_at": isoformat(flag.created_at),
-            "acknowledged_at": isoformat(flag.acknowledged_at),
-            "seconds_to_acknowledge": seconds_between(flag.created_at, flag.acknowledged_at),
-        }
-        for flag in session_flags(live_session)
-    ]
-    waits = [flag["seconds_to_acknowledge"] for flag in flags if flag["seconds_to_acknowledge"] is not None]
-    return {"count": len(flags), **acknowledgement_times(waits), "flags": flags}
-
-
 # --- the participants' take-home page ---------------------------------------------------------
 
 
@@ -421,7 +250,11 @@ class LinkExpired(NotAllowed):
 def take_home_url(live_session: LiveSession) -> str | None:
     """The take-home link offered to participants when the session ends (None before)."""
     summary = db.session.get(SessionSummary, live_session.id)
-    return url_for("summaries.take_home", token=summary.take_home_token) if summary else None
+    if summary is None:
+        return None
+    # Built from the URL map, so that it works without a request too (a session ended by itself).
+    urls = current_app.url_map.bind("", script_name=current_app.config["APPLICATION_ROOT"])
+    return urls.build("summaries.take_home", {"token": summary.take_home_token})
 
 
 def find_take_home(token: str) -> SessionSummary:
@@ -444,7 +277,7 @@ def _group_mood(entry: dict | None, minimum: int) -> float | None:
     """A round's average for everyone to see, or None when fewer than the minimum answered."""
     if entry is None or entry["answered"] < minimum:
         return None
-    return _average(entry)
+    return round_average(entry)
 
 
 def group_mood_shift(summary: SessionSummary) -> dict:
@@ -488,8 +321,8 @@ def trend_point(summary: SessionSummary) -> dict:
         "id": data["session"]["id"],
         "title": data["session"]["title"],
         "date": data["session"]["started_at"] or data["session"]["ended_at"],
-        "check_in_average": _average(checkins.get("check_in")),
-        "check_out_average": _average(checkins.get("check_out")),
+        "check_in_average": round_average(checkins.get("check_in")),
+        "check_out_average": round_average(checkins.get("check_out")),
         "joined": attendance.get("joined"),
         "most_at_once": attendance.get("most_at_once"),
         "wins": (data.get("wins") or {}).get("count"),

@@ -1,50 +1,17 @@
-"""Safety flags raised by the risk-language screen, and participants' private requests for support."""
+"""Participants' private requests for support, and the facilitators' replies."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..extensions import db
+from ..extensions import Model
+from ..safety.models import Acknowledgeable
 from ..sessions.models import Participant
-
-
-class Acknowledgeable:
-    """What a facilitator acknowledges (a safety flag, a support request): when, and who first."""
-
-    acknowledged_at: Mapped[datetime | None]
-    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("facilitator.id", ondelete="SET NULL"))
-
-    def acknowledge(self, facilitator_id: int, now: datetime) -> None:
-        """Mark it as seen; the first facilitator to see it is kept."""
-        if self.acknowledged_at is None:
-            self.acknowledged_at = now
-            self.acknowledged_by_id = facilitator_id
-
-
-class SafetyFlag(Acknowledgeable, db.Model):
-    """A participant's text that matched the risk phrase list, for the session's facilitators only.
-
-    Text from an anonymous source (a small win, an anonymous round) carries no participant:
-    the flag shows the words, never who wrote them.
-    """
-
-    __tablename__ = "safety_flag"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    live_session_id: Mapped[int] = mapped_column(
-        ForeignKey("live_session.id", ondelete="CASCADE"), index=True
-    )
-    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
-    source: Mapped[str] = mapped_column(String(20))  # checkin_note, win, support_message
-    text: Mapped[str] = mapped_column(Text)
-    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
-    matched: Mapped[list[str]] = mapped_column(JSON, default=list)  # the phrase-list entries found
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SupportUrgency(StrEnum):
@@ -58,7 +25,7 @@ class SupportStatus(StrEnum):
     RESOLVED = "resolved"
 
 
-class SupportRequest(Acknowledgeable, db.Model):
+class SupportRequest(Acknowledgeable, Model):
     """A participant's private request for help, seen only by the session's facilitators.
 
     The four times (created, acknowledged, escalated, resolved) are the response times the
@@ -121,7 +88,7 @@ class SupportRequest(Acknowledgeable, db.Model):
         self.resolution_note = note
 
 
-class SupportReply(db.Model):
+class SupportReply(Model):
     """A facilitator's private reply to a support request, for that participant only."""
 
     __tablename__ = "support_reply"

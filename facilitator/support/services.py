@@ -1,4 +1,4 @@
-"""Support requests and safety flags: asking for help, seeing to it, escalating, and what each side sees."""
+"""Support requests: asking for help, seeing to it, escalating, and what each side sees."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from ..clock import isoformat, utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..jobs import claim
-from ..ratelimits import check_limits
+from ..safety.models import SafetyFlag
+from ..safety.services import find_risk, flag_text
+from ..sessions.limits import check_limits
 from ..sessions.models import LiveSession, Participant, SessionState, SocketConnection
-from .models import SafetyFlag, SupportRequest, SupportUrgency
-from .safety import find_risk, flag_text
+from .models import SupportRequest, SupportUrgency
 
 MESSAGE_MAX_LENGTH = 500
 REPLY_MAX_LENGTH = 500
@@ -61,7 +62,7 @@ def request_support(
     its acknowledgement can safely send again. Each participant has a few open requests at
     most, and SUPPORT_REQUEST_RATE_LIMIT across their connections. A message with risk language
     raises a safety flag, makes the request urgent whatever the participant chose, and goes past
-    both limits once per RISK_BYPASS_INTERVAL_SECONDS (facilitator/ratelimits.py).
+    both limits once per RISK_BYPASS_INTERVAL_SECONDS (facilitator/sessions/limits.py).
     """
     existing = db.session.scalar(
         select(SupportRequest).where(
@@ -87,7 +88,8 @@ def request_support(
         risk_message=RISK_MESSAGE,
         over_cap=OPEN_CAP_MESSAGE if capped else None,
     )
-    flag = flag_text(live_session, message, risk, "support_message", participant) if risk else None
+    # A risk is only ever found in a message.
+    flag = flag_text(live_session, message, risk, "support_message", participant) if risk and message else None
     support_request = SupportRequest(
         live_session_id=live_session.id,
         participant_id=participant.id,
@@ -126,11 +128,11 @@ def first_alerted_facilitator_id(live_session: LiveSession, support_request: Sup
 
 
 def count_open_requests(participant: Participant) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(SupportRequest.id)).where(
             SupportRequest.participant_id == participant.id, SupportRequest.resolved_at.is_(None)
         )
-    )
+    ).scalar_one()
 
 
 def load_request(live_session: LiveSession, request_id: int) -> SupportRequest:
@@ -204,17 +206,6 @@ def claim_overdue_requests(due_before: datetime, now: datetime) -> list[SupportR
     )
 
 
-def acknowledge_flag(actor: Facilitator, live_session: LiveSession, flag_id: int) -> SafetyFlag:
-    """Mark a safety flag as read; acknowledging twice changes nothing."""
-    flag = db.session.get(SafetyFlag, flag_id)
-    if flag is None or flag.live_session_id != live_session.id:
-        raise NotFound("We couldn't find that flag.")
-    if flag.acknowledged_at is None:
-        flag.acknowledge(actor.id, utcnow())
-        record_action(actor, "safety_flag.acknowledged", live_session=live_session, flag_id=flag_id)
-    return flag
-
-
 # --- what each side sees ----------------------------------------------------------------------
 
 
@@ -239,17 +230,6 @@ def own_requests(live_session: LiveSession, participant: Participant) -> list[Su
                 SupportRequest.participant_id == participant.id,
             )
             .order_by(SupportRequest.created_at)
-        )
-    )
-
-
-def session_flags(live_session: LiveSession) -> list[SafetyFlag]:
-    """Every safety flag of the session, oldest first."""
-    return list(
-        db.session.scalars(
-            select(SafetyFlag)
-            .where(SafetyFlag.live_session_id == live_session.id)
-            .order_by(SafetyFlag.created_at, SafetyFlag.id)
         )
     )
 

@@ -8,8 +8,8 @@ from ..clock import isoformat
 from ..extensions import db
 from ..groups.models import Group
 from ..sessions.models import LiveSession
-from ..summaries.purge import purge_step
-from ..summaries.services import acknowledgement_rows, acknowledgement_times, seconds_between, summary_part
+from ..summaries.purge import PurgeStep, updated_rows
+from ..summaries.services import SummaryPart, acknowledgement_rows, acknowledgement_times, seconds_between
 from .models import SupportReply, SupportRequest, SupportUrgency
 
 
@@ -22,7 +22,6 @@ def _rows(section: dict) -> list[tuple[str, str]]:
     ]
 
 
-@summary_part("support", "Support requests", rows=_rows, template="support/_summary.html")
 def support_summary(live_session: LiveSession) -> dict:
     """How many asked for support, how urgently, and how soon a facilitator answered.
 
@@ -55,24 +54,34 @@ def support_summary(live_session: LiveSession) -> dict:
     }
 
 
-@purge_step("support messages")
 def purge_support_messages(_group: Group, live_session_ids: list[int]) -> int:
     """Participants' messages, the facilitators' replies and resolution notes; the times stay."""
     in_sessions = SupportRequest.live_session_id.in_(live_session_ids)
-    purged = db.session.execute(
+    purged = updated_rows(
         update(SupportRequest)
         .where(
             in_sessions, (SupportRequest.message.is_not(None)) | (SupportRequest.resolution_note.is_not(None))
         )
         .values(message=None, resolution_note=None)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    purged += db.session.execute(
+    )
+    purged += updated_rows(
         update(SupportReply)
         .where(
             SupportReply.request_id.in_(select(SupportRequest.id).where(in_sessions)), SupportReply.text != ""
         )
         .values(text="")
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return purged
+
+
+SUMMARY_PART = SummaryPart(
+    "support",
+    "Support requests",
+    support_summary,
+    rows=_rows,
+    template="support/_summary.html",
+    take_home_template=None,
+)
+PURGE_STEP = PurgeStep("support messages", purge_support_messages)

@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 WIN_TEXT_MAX_LENGTH = 280
 
@@ -65,7 +65,7 @@ def new_win_id() -> str:
     return secrets.token_urlsafe(12)
 
 
-class Win(db.Model):
+class Win(Model):
     """A small win, shared anonymously: words and a kind, never who shared it."""
 
     __tablename__ = "win"
@@ -94,7 +94,7 @@ class Win(db.Model):
         return self.status == WinStatus.SHOWN
 
 
-class WinReaction(db.Model):
+class WinReaction(Model):
     """One person's reaction of one kind to a win. No time, no person: a keyed hash only."""
 
     __tablename__ = "win_reaction"

@@ -1,7 +1,7 @@
 """Small wins: sharing and taking back, moderating, batched release, and reactions.
 
 Nothing here stores or logs who shared or reacted: a person is recognised only through keyed
-hashes (facilitator/anonymity.py) that are different for every win. See docs/privacy.md.
+hashes (facilitator/sessions/anonymity.py) that are different for every win. See docs/privacy.md.
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..accounts.models import Facilitator
-from ..anonymity import keyed_hash, to_minute
 from ..audit.services import record_action
 from ..clock import utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..ratelimits import check_limits
+from ..safety.models import SafetyFlag
+from ..safety.services import find_risk, flag_text
+from ..sessions.anonymity import keyed_hash, to_minute
+from ..sessions.limits import check_limits
 from ..sessions.models import LiveSession, Participant
-from ..support.models import SafetyFlag
-from ..support.safety import find_risk, flag_text
 from .models import (
     REACTION_LABELS,
     WIN_KIND_LABELS,
@@ -99,7 +99,7 @@ def share_win(
 
     A resend with the same client id is the same win. A win the safety net holds always waits
     for a facilitator, flags the words (never the person) to the facilitators, and goes past
-    WIN_SHARE_RATE_LIMIT once per RISK_BYPASS_INTERVAL_SECONDS (facilitator/ratelimits.py).
+    WIN_SHARE_RATE_LIMIT once per RISK_BYPASS_INTERVAL_SECONDS (facilitator/sessions/limits.py).
     """
     resend_key = keyed_hash(live_session, "win-resend", participant.id, client_id)
     existing = db.session.scalar(

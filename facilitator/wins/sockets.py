@@ -11,10 +11,12 @@ from pydantic import Field, StringConstraints
 from ..clock import utcnow
 from ..extensions import db
 from ..jobs import run_later
-from ..realtime import FACILITATOR_NS, PARTICIPANT_NS, Caller, ClientId, Payload, announce_soon, ok, on_event
+from ..realtime.announce import announce_soon, announce_to_consoles, announce_to_room
+from ..realtime.callers import FacilitatorCaller, ParticipantCaller
+from ..realtime.events import ClientId, Payload, SocketEvents, ok
+from ..realtime.snapshot import Viewer
+from ..safety.sockets import announce_safety_flag
 from ..sessions.models import LiveSession, Participant
-from ..sessions.realtime import announce_to_facilitators, announce_to_room, state_part
-from ..support.safety import announce_safety_flag
 from . import services
 from .models import WIN_TEXT_MAX_LENGTH, WinStatus
 
@@ -45,14 +47,11 @@ class ApprovalPayload(Payload):
     need_approval: bool
 
 
-@state_part
-def wins_state(live_session: LiveSession, viewer: str, participant: Participant | None) -> dict:
-    """The wall for everyone; the queue and hidden wins for facilitators; a participant's own wins.
+events = SocketEvents()
 
-    Batches a lost timer left behind are released first, so nothing waits past its time.
-    """
-    if live_session.is_live:
-        release_and_announce(live_session)
+
+def wins_state(live_session: LiveSession, viewer: Viewer, participant: Participant | None) -> dict:
+    """The wall for everyone; the queue and hidden wins for facilitators; a participant's own wins."""
     wins = services.session_wins(live_session)
     wall = [win for win in wins if win.is_shown]
     counts = services.reaction_counts([win.id for win in wall])
@@ -72,10 +71,12 @@ def wins_state(live_session: LiveSession, viewer: str, participant: Participant 
 
 
 def release_and_announce(live_session: LiveSession) -> None:
-    """Release the batches whose time has come (committed), and show them to the room."""
+    """Release the batches whose time has come, and show them to the room once committed.
+
+    Also run before every snapshot: batches a lost timer left behind are released then, so
+    nothing waits past its time."""
     released = services.release_due_wins(live_session)
     if released:
-        db.session.commit()
         announce_to_room(live_session.id, "wins_shown", {"wins": [services.wall_entry(w) for w in released]})
 
 
@@ -93,6 +94,7 @@ def release_due_batches(live_session_id: int) -> None:
     live_session = db.session.get(LiveSession, live_session_id)
     if live_session is not None and live_session.is_live:
         release_and_announce(live_session)
+        db.session.commit()
 
 
 def announce_removed(live_session: LiveSession, win_id: str, reason: str) -> None:
@@ -103,8 +105,8 @@ def announce_removed(live_session: LiveSession, win_id: str, reason: str) -> Non
 # --- participant events -----------------------------------------------------------------------
 
 
-@on_event("share_win", PARTICIPANT_NS, SharePayload)
-def share_win(caller: Caller, payload: SharePayload) -> dict:
+@events.participant("share_win", SharePayload)
+def share_win(caller: ParticipantCaller, payload: SharePayload) -> dict:
     """Participant shares a win, anonymously.
 
     Facilitators get `win_pending` when it waits for approval; otherwise the room gets it in
@@ -117,11 +119,10 @@ def share_win(caller: Caller, payload: SharePayload) -> dict:
         text=payload.text,
         kind=payload.kind,
     )
-    db.session.commit()
     if shared.flag is not None:
         announce_safety_flag(shared.flag)
     if shared.changed and shared.win.status == WinStatus.PENDING:
-        announce_to_facilitators(
+        announce_to_consoles(
             caller.live_session.id, "win_pending", {"win": services.console_entry(shared.win)}
         )
     elif shared.changed and shared.win.status == WinStatus.QUEUED:
@@ -130,11 +131,10 @@ def share_win(caller: Caller, payload: SharePayload) -> dict:
     return ok(client_id=payload.client_id, win=services.own_entry(shared.win), held=shared.flag is not None)
 
 
-@on_event("take_back_win", PARTICIPANT_NS, WinRef)
-def take_back_win(caller: Caller, payload: WinRef) -> dict:
+@events.participant("take_back_win", WinRef)
+def take_back_win(caller: ParticipantCaller, payload: WinRef) -> dict:
     """Participant takes back their own win; everyone gets `win_removed`."""
     services.take_back_win(caller.participant, caller.live_session, payload.win_id)
-    db.session.commit()
     announce_removed(caller.live_session, payload.win_id, "taken_back")
     return ok()
 
@@ -150,13 +150,12 @@ def announce_reactions(live_session: LiveSession, win_id: str) -> None:
     announce_soon(f"win-reactions-{win_id}", recount)
 
 
-@on_event("react_to_win", PARTICIPANT_NS, ReactionPayload)
-def react_to_win(caller: Caller, payload: ReactionPayload) -> dict:
+@events.participant("react_to_win", ReactionPayload)
+def react_to_win(caller: ParticipantCaller, payload: ReactionPayload) -> dict:
     """Participant adds or takes away a reaction; everyone gets the new counts in `win_reactions`."""
     changed = services.react_to_win(
         caller.participant, caller.live_session, payload.win_id, payload.reaction, payload.on
     )
-    db.session.commit()
     if changed:
         announce_reactions(caller.live_session, payload.win_id)
     return ok()
@@ -165,40 +164,36 @@ def react_to_win(caller: Caller, payload: ReactionPayload) -> dict:
 # --- facilitator events -----------------------------------------------------------------------
 
 
-@on_event("approve_win", FACILITATOR_NS, WinRef)
-def approve_win(caller: Caller, payload: WinRef) -> dict:
+@events.facilitator("approve_win", WinRef)
+def approve_win(caller: FacilitatorCaller, payload: WinRef) -> dict:
     """Facilitator puts a waiting or hidden win on the wall; everyone gets `wins_shown`."""
     win = services.approve_win(caller.facilitator, caller.live_session, payload.win_id)
-    db.session.commit()
     reactions = services.reaction_counts([win.id])[win.id]
     announce_to_room(caller.live_session.id, "wins_shown", {"wins": [services.wall_entry(win, reactions)]})
     return ok()
 
 
-@on_event("hide_win", FACILITATOR_NS, WinRef)
-def hide_win(caller: Caller, payload: WinRef) -> dict:
+@events.facilitator("hide_win", WinRef)
+def hide_win(caller: FacilitatorCaller, payload: WinRef) -> dict:
     """Facilitator keeps a win off the wall; everyone gets `win_removed`."""
     services.hide_win(caller.facilitator, caller.live_session, payload.win_id)
-    db.session.commit()
     announce_removed(caller.live_session, payload.win_id, "hidden")
     return ok()
 
 
-@on_event("spotlight_win", FACILITATOR_NS, SpotlightPayload)
-def spotlight_win(caller: Caller, payload: SpotlightPayload) -> dict:
+@events.facilitator("spotlight_win", SpotlightPayload)
+def spotlight_win(caller: FacilitatorCaller, payload: SpotlightPayload) -> dict:
     """Facilitator shows one win large on every screen (or none); everyone gets `win_spotlit`."""
     win = services.spotlight_win(caller.facilitator, caller.live_session, payload.win_id)
-    db.session.commit()
     entry = services.wall_entry(win, services.reaction_counts([win.id])[win.id]) if win else None
     announce_to_room(caller.live_session.id, "win_spotlit", {"win": entry})
     return ok()
 
 
-@on_event("set_wins_approval", FACILITATOR_NS, ApprovalPayload)
-def set_wins_approval(caller: Caller, payload: ApprovalPayload) -> dict:
+@events.facilitator("set_wins_approval", ApprovalPayload)
+def set_wins_approval(caller: FacilitatorCaller, payload: ApprovalPayload) -> dict:
     """Facilitator chooses approval first or "show at once"; everyone gets `wins_approval_changed`."""
     services.set_wins_approval(caller.facilitator, caller.live_session, payload.need_approval)
-    db.session.commit()
     announce_to_room(
         caller.live_session.id, "wins_approval_changed", {"need_approval": payload.need_approval}
     )

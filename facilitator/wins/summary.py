@@ -8,8 +8,8 @@ from ..extensions import db
 from ..groups.models import Group
 from ..sessions.models import LiveSession
 from ..summaries.models import SessionSummary
-from ..summaries.purge import purge_step
-from ..summaries.services import summary_part
+from ..summaries.purge import PurgeStep, updated_rows
+from ..summaries.services import SummaryPart
 from .models import REACTION_LABELS, WIN_KIND_LABELS, Win, WinStatus
 from .services import reaction_counts, session_wins
 
@@ -21,9 +21,6 @@ def _rows(section: dict) -> list[tuple[str, str]]:
     return rows
 
 
-@summary_part(
-    "wins", "Small wins", rows=_rows, template="wins/_summary.html", take_home_template="wins/_take_home.html"
-)
 def wins_summary(live_session: LiveSession) -> dict:
     """The wall as it stood at the end, with each win's reactions; never who shared a win."""
     wins = session_wins(live_session)
@@ -48,17 +45,16 @@ def wins_summary(live_session: LiveSession) -> dict:
     }
 
 
-@purge_step("win texts")
 def purge_win_texts(group: Group, live_session_ids: list[int]) -> int:
     """Win texts, only where the group chose so; the counts of wins and reactions stay."""
     if not group.purge_win_texts:
         return 0
-    purged = db.session.execute(
+    purged = updated_rows(
         update(Win)
         .where(Win.live_session_id.in_(live_session_ids), Win.text != "")
         .values(text="")
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     summaries = db.session.scalars(
         select(SessionSummary).where(SessionSummary.live_session_id.in_(live_session_ids))
     )
@@ -68,3 +64,14 @@ def purge_win_texts(group: Group, live_session_ids: list[int]) -> int:
             items = [{**item, "text": ""} for item in section["items"]]
             summary.data = {**summary.data, "wins": {**section, "items": items}}
     return purged
+
+
+SUMMARY_PART = SummaryPart(
+    "wins",
+    "Small wins",
+    wins_summary,
+    rows=_rows,
+    template="wins/_summary.html",
+    take_home_template="wins/_take_home.html",
+)
+PURGE_STEP = PurgeStep("win texts", purge_win_texts)

@@ -2,12 +2,26 @@
 // Counts and aggregates come as `round_updated`. A named round's answers arrive one by one
 // (`answer_recorded`); an anonymous round's come in batches, each time as the whole list of
 // answers shown so far in an order that says nothing about who answered when (`answers_released`).
-import { drawDistribution, el } from "./live.js";
-import { $, act, announce, socket } from "./console.js";
+//
+// Slice `round`: the latest round's console tally, with `responses` (answer id -> response).
+import { drawDistribution, feelingItems } from "./checkins.js";
+import { $, byId, el, keyedList } from "./live.js";
+import { act, announce, store } from "./console.js";
 
 const KIND_LABELS = { checkin: "Check-in", checkout: "Check-out", custom: "Custom prompt" };
-let currentRound = null;
-let responses = new Map(); // answer id -> list item, in the order the server gave
+
+/** The round's answers, when they are of the round in the store. */
+const withResponses = (round, roundId, responses) => (round?.id === roundId ? { ...round, responses } : round);
+
+store.slice("round", ({ round }) => round && { ...round, responses: byId(round.responses || []) }, {
+  events: {
+    // A tally lists no answers: a new round starts with none, the same round keeps those it has.
+    round_updated: (round, tally) => ({ ...tally, responses: round?.id === tally.id ? round.responses : new Map() }),
+    answer_recorded: (round, { round_id: roundId, response }) =>
+      withResponses(round, roundId, new Map(round?.responses).set(response.id, response)),
+    answers_released: (round, { round_id: roundId, responses }) => withResponses(round, roundId, byId(responses)),
+  },
+});
 
 function responseItem(response) {
   const item = el("li", "", response.passed ? "passed" : "");
@@ -28,27 +42,13 @@ function responseItem(response) {
   return item;
 }
 
-function showResponse(response) {
-  const item = responseItem(response);
-  const before = responses.get(response.id);
-  if (before) before.replaceWith(item);
-  else $("responses").append(item);
-  responses.set(response.id, item);
-}
+const drawResponses = keyedList($("responses"), { create: responseItem });
 
-function showAllResponses(list) {
-  responses = new Map();
-  $("responses").replaceChildren();
-  for (const response of list) showResponse(response);
-}
-
-function renderTally(round) {
-  const previous = currentRound;
-  currentRound = round;
+store.view(["round"], ({ round }, previous, action) => {
   $("open-round-form").hidden = Boolean(round && round.open);
   $("round-live").hidden = !round;
   if (!round) return;
-  if (previous?.id !== round.id) showAllResponses(round.responses || []);
+  drawResponses(round.responses);
   $("round-kind-label").textContent = `${KIND_LABELS[round.kind]}${round.anonymous ? " · anonymous" : ""}`;
   $("round-prompt-text").textContent = round.prompt;
   $("round-state").textContent = round.open
@@ -65,30 +65,16 @@ function renderTally(round) {
   $("round-details").hidden = round.too_few;
   if (round.too_few) {
     $("round-too-few").textContent = `Fewer than ${round.minimum} answers so far. To keep this anonymous round private, results show once ${round.minimum} people have answered.`;
-    return;
+  } else {
+    const { average, median, distribution } = round.mood;
+    $("mood-stats").textContent = average === null ? "No moods yet." : `Average ${average} · median ${median}`;
+    drawDistribution($("mood-distribution"), distribution);
+    $("feeling-counts").replaceChildren(...feelingItems(round.feelings));
   }
-  const { average, median, distribution } = round.mood;
-  $("mood-stats").textContent = average === null ? "No moods yet." : `Average ${average} · median ${median}`;
-  drawDistribution($("mood-distribution"), distribution);
-  $("feeling-counts").replaceChildren(...round.feelings.map(([word, count]) => el("li", `${word} × ${count}`)));
-}
-
-socket.on("session_state", (state) => {
-  currentRound = null;
-  renderTally(state.round);
-});
-socket.on("round_updated", (round) => {
-  const before = currentRound;
-  renderTally(round);
-  if (before && before.id === round.id && round.answered + round.passed > before.answered + before.passed) {
+  const before = previous?.round;
+  if (action.type === "round_updated" && before?.id === round.id && round.answered + round.passed > before.answered + before.passed) {
     announce(`${round.answered} answered, ${round.passed} passed`);
   }
-});
-socket.on("answer_recorded", ({ round_id: roundId, response }) => {
-  if (currentRound?.id === roundId) showResponse(response);
-});
-socket.on("answers_released", ({ round_id: roundId, responses: released }) => {
-  if (currentRound?.id === roundId) showAllResponses(released);
 });
 
 $("open-round-form").addEventListener("submit", async (event) => {
@@ -102,5 +88,5 @@ $("open-round-form").addEventListener("submit", async (event) => {
   $("round-error").textContent = ack.ok ? "" : ack.error;
   if (ack.ok) form.reset();
 });
-$("close-round").addEventListener("click", () => act("close_round", { round_id: currentRound.id }));
-$("reveal-round").addEventListener("click", () => act("reveal_round", { round_id: currentRound.id }));
+$("close-round").addEventListener("click", () => act("close_round", { round_id: store.state.round.id }));
+$("reveal-round").addEventListener("click", () => act("reveal_round", { round_id: store.state.round.id }));

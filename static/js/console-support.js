@@ -1,8 +1,12 @@
 // The console's support requests and safety flags: an alert stays until acknowledged, with a sound that can be muted.
 // One person's waiting requests share one alert card, and one person's safety flags one entry, so
 // that someone who asks again and again is seen as one person, not a flood.
-import { el } from "./live.js";
-import { $, act, actionButton, socket } from "./console.js";
+//
+// Slice `support`: `requests` (request id -> request entry, until resolved) and `flags`
+// (flag id -> flag entry). The cards, "Seeing to" items and flag entries drawn from it are kept
+// here with what they need between updates (when they last sounded, whether "earlier" is open).
+import { $, actionButton, announce, byId, config, el, placeInOrder } from "./live.js";
+import { act, store } from "./console.js";
 
 const MUTED_KEY = "stepwise-support-sound-muted";
 const SOURCES = { checkin_note: "Check-in note", win: "Small win", support_message: "Support request" };
@@ -12,11 +16,36 @@ const QUIET_REPEAT_MS = 5000;
 // Alerts arriving together (a flagged message brings a flag and a request) make one sound and one announcement.
 const GATHER_MS = 250;
 const baseTitle = document.title;
-const requests = new Map(); // request id -> request entry, until resolved
 const cards = new Map(); // person key -> alert card of their waiting requests
-const seeingTo = new Map(); // request id -> {node, info} in "Seeing to"
-const flags = new Map(); // flag id -> flag entry
+const seeingTo = new Map(); // request id -> {node, info, request} in "Seeing to"
 const flagGroups = new Map(); // person key (or one anonymous flag) -> {node, ...}
+
+/** A request as it is now: kept until resolved. */
+function keepRequest(support, request) {
+  const requests = new Map(support.requests);
+  if (request.status === "resolved") requests.delete(request.id);
+  else requests.set(request.id, request);
+  return { ...support, requests };
+}
+
+const keepFlag = (support, flag) => ({ ...support, flags: new Map(support.flags).set(flag.id, flag) });
+
+store.slice(
+  "support",
+  (snapshot) => ({
+    requests: byId(snapshot.support_requests),
+    flags: byId(snapshot.safety_flags),
+  }),
+  {
+    events: {
+      support_requested: keepRequest,
+      support_escalated: keepRequest,
+      support_updated: keepRequest,
+      safety_flagged: keepFlag,
+      safety_flag_updated: keepFlag,
+    },
+  },
+);
 
 // --- sound and announcements -------------------------------------------------------------------
 
@@ -70,9 +99,7 @@ function raiseAlert(text, times) {
       const { texts, times: most } = gathered;
       gathered = null;
       chime(most);
-      // Emptied first, so the same words said twice in a row are still read out.
-      $("support-announcer").textContent = "";
-      setTimeout(() => ($("support-announcer").textContent = texts.join(" ")), 50);
+      announce($("support-announcer"), texts.join(" "));
     }, GATHER_MS);
   }
   if (!gathered.texts.includes(text)) gathered.texts.push(text);
@@ -110,6 +137,10 @@ function groupByPerson(entries, single) {
   return groups;
 }
 
+/** Requests nobody has acknowledged yet, by person. */
+const waitingByPerson = (requests) =>
+  groupByPerson(requests.filter((request) => request.status === "open"), (request) => `request-${request.id}`);
+
 /** A collapsible list of older entries, that stays open or closed across updates. */
 function earlierList(holder, summary, items) {
   const details = el("details", "", "support-earlier");
@@ -123,13 +154,6 @@ function earlierList(holder, summary, items) {
   }));
   details.append(el("summary", summary), list);
   return details;
-}
-
-/** Put `nodes` into `container` in this order, moving only those out of place (a moved node loses focus). */
-function placeInOrder(container, nodes) {
-  nodes.forEach((node, index) => {
-    if (container.children[index] !== node) container.insertBefore(node, container.children[index] || null);
-  });
 }
 
 // --- waiting requests: one alert card per person -----------------------------------------------
@@ -219,13 +243,13 @@ function requestInfo(request) {
 }
 
 /** A small form with one text box that sends `event` with the box's text under `field`. */
-function textForm(request, { label, field, button, event, optional }) {
+function textForm(request, { label, field, button, event, optional, maxLength }) {
   const form = el("form", "", "stack support-form");
   const id = `support-${field}-${request.id}`;
   const labelNode = el("label", label);
   labelNode.htmlFor = id;
   const box = el("textarea");
-  Object.assign(box, { id, rows: 2, required: !optional });
+  Object.assign(box, { id, rows: 2, required: !optional, maxLength });
   const problem = el("p", "", "error");
   problem.setAttribute("role", "alert");
   const submit = el("button", button, "button small");
@@ -254,6 +278,7 @@ function seeingToItem(request) {
       button: "Mark as resolved",
       event: "resolve_support",
       optional: true,
+      maxLength: config.support_note_max_length,
     }),
   );
   const reply = textForm(request, {
@@ -261,15 +286,16 @@ function seeingToItem(request) {
     field: "text",
     button: "Send privately",
     event: "reply_support",
+    maxLength: config.support_reply_max_length,
   });
   node.append(info, reply, resolve);
   return { node, info };
 }
 
 /** Waiting requests as one alert card per person; acknowledged ones in "Seeing to" until resolved. */
-function showRequests() {
+function showRequests(requests) {
   const unresolved = [...requests.values()].sort(byAge);
-  const waiting = groupByPerson(unresolved.filter((request) => request.status === "open"), (request) => `request-${request.id}`);
+  const waiting = waitingByPerson(unresolved);
   for (const [key, card] of cards) {
     if (!waiting.has(key)) {
       card.node.remove();
@@ -287,17 +313,12 @@ function showRequests() {
   }
   for (const request of seen) {
     if (!seeingTo.has(request.id)) seeingTo.set(request.id, seeingToItem(request));
-    seeingTo.get(request.id).info.replaceChildren(...requestInfo(request));
+    const item = seeingTo.get(request.id);
+    if (item.request !== request) item.info.replaceChildren(...requestInfo(request));
+    item.request = request;
   }
   // Oldest first, whatever order the acknowledgements came back in.
   placeInOrder($("support-open"), seen.map((request) => seeingTo.get(request.id).node));
-}
-
-function keepRequest(request) {
-  if (request.status === "resolved") requests.delete(request.id);
-  else requests.set(request.id, request);
-  showRequests();
-  summarise();
 }
 
 const cardOf = (request) => cards.get(request.participant_id == null ? `request-${request.id}` : `person-${request.participant_id}`);
@@ -346,7 +367,7 @@ function flagAction(group, unread) {
   return actionButton(label, "button small secondary", () => readFlags(group), `I've read the flag${unread > 1 ? "s" : ""} from ${whose}`);
 }
 
-function showFlags() {
+function showFlags(flags) {
   const groups = groupByPerson([...flags.values()].sort((a, b) => b.id - a.id), (flag) => `flag-${flag.id}`);
   for (const [key, group] of flagGroups) {
     if (!groups.has(key)) {
@@ -374,19 +395,14 @@ function showFlags() {
   placeInOrder($("safety-flags"), nodes);
 }
 
-function keepFlag(flag) {
-  flags.set(flag.id, flag);
-  showFlags();
-  summarise();
-}
-
 const groupOfFlag = (flag) => flagGroups.get(flag.participant_id == null ? `flag-${flag.id}` : `person-${flag.participant_id}`);
 
 // --- summary -----------------------------------------------------------------------------------
 
-function summarise() {
-  const waiting = cards.size; // people waiting, however many times each asked
-  const seeing = seeingTo.size;
+function summarise({ requests, flags }) {
+  const unresolved = [...requests.values()];
+  const waiting = waitingByPerson(unresolved).size; // people waiting, however many times each asked
+  const seeing = unresolved.filter((request) => request.status !== "open").length;
   const unread = [...flags.values()].filter((flag) => !flag.acknowledged).length;
   const parts = [];
   if (waiting) parts.push(`${waiting} waiting to be seen`);
@@ -399,35 +415,27 @@ function summarise() {
   document.title = waiting + unread ? `(${waiting + unread}) ${baseTitle}` : baseTitle;
 }
 
-// --- wiring ------------------------------------------------------------------------------------
+/** Sound and read out what just came in, once its card or flag entry is drawn. */
+function alertAbout({ type, payload }) {
+  if (type === "support_requested") {
+    const card = cardOf(payload);
+    if (!card) return;
+    const count = card.waiting.length;
+    const how = payload.flagged ? " The safety net noticed their message." : payload.urgency === "now" ? " Now, please." : "";
+    const text = count === 1 ? `${nameOf(payload)} asked for support.${how}` : `${nameOf(payload)} asked for support again: ${count} requests waiting.${how}`;
+    alertFor(card, text, payload.urgent ? 2 : 1, urgencyLevel(payload));
+  } else if (type === "support_escalated") {
+    const card = cardOf(payload);
+    if (card) alertFor(card, `${nameOf(payload)} is still waiting for support.`, 2, 3);
+  } else if (type === "safety_flagged") {
+    const group = groupOfFlag(payload);
+    if (group) alertFor(group, `A new safety flag from ${payload.name || "an anonymous text"}.`, 1, 0);
+  }
+}
 
-socket.on("session_state", (state) => {
-  requests.clear();
-  for (const request of state.support_requests) requests.set(request.id, request);
-  showRequests();
-  flags.clear();
-  for (const flag of state.safety_flags) flags.set(flag.id, flag);
-  showFlags();
-  summarise();
+store.view(["support"], ({ support }, previous, action) => {
+  if (support.requests !== previous?.support.requests) showRequests(support.requests);
+  if (support.flags !== previous?.support.flags) showFlags(support.flags);
+  summarise(support);
+  alertAbout(action);
 });
-socket.on("support_requested", (request) => {
-  keepRequest(request);
-  const card = cardOf(request);
-  if (!card) return;
-  const count = card.waiting.length;
-  const how = request.flagged ? " The safety net noticed their message." : request.urgency === "now" ? " Now, please." : "";
-  const text = count === 1 ? `${nameOf(request)} asked for support.${how}` : `${nameOf(request)} asked for support again: ${count} requests waiting.${how}`;
-  alertFor(card, text, request.urgent ? 2 : 1, urgencyLevel(request));
-});
-socket.on("support_escalated", (request) => {
-  keepRequest(request);
-  const card = cardOf(request);
-  if (card) alertFor(card, `${nameOf(request)} is still waiting for support.`, 2, 3);
-});
-socket.on("support_updated", keepRequest);
-socket.on("safety_flagged", (flag) => {
-  keepFlag(flag);
-  const group = groupOfFlag(flag);
-  if (group) alertFor(group, `A new safety flag from ${flag.name || "an anonymous text"}.`, 1, 0);
-});
-socket.on("safety_flag_updated", keepFlag);

@@ -1,32 +1,38 @@
-// The facilitator's console: the live connection, the roster and the agenda.
-// Each capability adds its own module (console-checkins.js, ...) that imports what it needs from here.
-import { connect, el, send } from "./live.js";
+// The facilitator's console: the live connection, the page's store, the roster and the agenda.
+// Each capability adds its own module (console-checkins.js, ...) that adds its slice and views to
+// the store made here.
+//
+// The console's state: {session, step, roster: Map(id -> participant entry), round (+ responses),
+// wins: {wall, spotlight, needApproval, queue, hidden}, support: {requests, flags}}.
+import { $, actionButton, announce as say, byId, connect, el, keyedList, request } from "./live.js";
+import { createStore } from "./store.js";
 
-const consoleRoot = document.getElementById("console");
-export const $ = (id) => document.getElementById(id);
+const consoleRoot = $("console");
 const PRESENCE = { waiting: "waiting", left: "Left the session", removed: "Removed" };
 
-let currentStep = 0;
-const roster = new Map();
-
 export const socket = connect("/facilitator", { live_session_id: Number(consoleRoot.dataset.sessionId) }, $("connection"));
+export const store = createStore(socket);
 
 /** Say something to screen-reader users without moving their focus. */
-export function announce(text) {
-  $("announcer").textContent = text;
-}
+export const announce = (text) => say($("announcer"), text);
 
 /** Send a facilitator event; a refusal is announced. Resolves with the acknowledgement. */
 export async function act(event, payload = {}) {
-  let ack;
-  try {
-    ack = await send(socket, event, payload);
-  } catch {
-    ack = { ok: false, error: "No answer from the server yet. Please check your connection and try again." };
-  }
+  const ack = await request(socket, event, payload);
   if (!ack.ok) announce(ack.error);
   return ack;
 }
+
+store.slice("session", (snapshot) => snapshot.session, {
+  events: {
+    session_updated: (_session, { session }) => session,
+    session_ended: (_session, { session }) => session,
+  },
+});
+store.slice("step", (snapshot) => snapshot.step, { events: { step_changed: (_step, { step }) => step } });
+store.slice("roster", (snapshot) => byId(snapshot.roster), {
+  events: { participant_updated: (roster, person) => new Map(roster).set(person.id, person) },
+});
 
 // --- roster ------------------------------------------------------------------------------------
 
@@ -34,45 +40,60 @@ function presenceLabel(person) {
   return PRESENCE[person.status] || (person.online ? "online" : "away");
 }
 
-/** A button that runs `onClick`; `accessibleName` says what it acts on, for screen readers. */
-export function actionButton(label, className, onClick, accessibleName) {
-  const button = el("button", label, className);
-  button.type = "button";
-  if (accessibleName) button.setAttribute("aria-label", accessibleName);
-  button.addEventListener("click", onClick);
-  return button;
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
 }
 
-function rosterItem(person) {
-  const item = el("li", "", `roster-item status-${person.status} ${person.online ? "online" : "offline"}`);
-  item.dataset.participantId = person.id;
-  item.append(el("span", person.name, "name"), el("span", presenceLabel(person), "presence"));
-  if (person.status === "waiting") {
-    item.append(actionButton("Let in", "button small", () => act("admit", { participant_id: person.id }), `Let ${person.name} in`));
+/** Draw one person's item, changed in place, so that a focused button keeps its focus. */
+function drawPerson(item, person) {
+  item.className = `roster-item status-${person.status} ${person.online ? "online" : "offline"}`;
+  setText(item.querySelector(".name"), person.name);
+  setText(item.querySelector(".presence"), presenceLabel(person));
+  const id = person.id;
+  const letIn = item.querySelector(".admit");
+  if (person.status === "waiting" && !letIn) {
+    const button = actionButton("Let in", "button small admit", () => act("admit", { participant_id: id }), `Let ${person.name} in`);
+    item.querySelector(".presence").after(button);
   }
-  if (person.status === "waiting" || person.status === "present") {
-    const remove = actionButton("Remove", "link-button remove", () => askToRemove(person), `Remove ${person.name}`);
-    remove.setAttribute("aria-haspopup", "dialog");
-    item.append(remove);
+  const remove = item.querySelector(".remove");
+  const removable = person.status === "waiting" || person.status === "present";
+  if (removable && !remove) {
+    const button = actionButton("Remove", "link-button remove", () => askToRemove(store.state.roster.get(id)), `Remove ${person.name}`);
+    button.setAttribute("aria-haspopup", "dialog");
+    item.append(button);
+  } else if (!removable && remove) {
+    remove.remove();
   }
-  return item;
+  if (person.status !== "waiting" && letIn) {
+    if (letIn === document.activeElement) item.querySelector(".remove")?.focus(); // once let in, still at their row
+    letIn.remove();
+  }
 }
 
-function renderRoster() {
+const drawRoster = keyedList($("roster"), {
+  create: (person) => {
+    const item = el("li");
+    item.dataset.participantId = person.id;
+    item.append(el("span", "", "name"), el("span", "", "presence"));
+    drawPerson(item, person);
+    return item;
+  },
+  update: drawPerson,
+});
+const nobodyYet = el("li", "Nobody has joined yet.", "muted empty-roster");
+
+store.view(["roster"], ({ roster }, previous, action) => {
+  drawRoster(roster);
+  if (!roster.size) $("roster").append(nobodyYet);
   const people = [...roster.values()];
-  $("roster").replaceChildren(...people.map(rosterItem));
-  if (!people.length) $("roster").append(el("li", "Nobody has joined yet.", "muted empty-roster"));
   $("roster-count").textContent = String(people.filter((p) => p.status === "present").length);
   $("admit-all").hidden = !people.some((p) => p.status === "waiting");
-}
-
-function updatePerson(person) {
-  const before = roster.get(person.id);
-  roster.set(person.id, person);
-  renderRoster();
+  if (action.type !== "participant_updated") return;
+  const person = action.payload;
+  const before = previous.roster.get(person.id);
   if (!before) announce(`${person.name} ${person.status === "waiting" ? "is waiting to be let in" : "joined"}`);
   else if (before.status !== person.status && person.status === "left") announce(`${person.name} left`);
-}
+});
 
 // --- locking the room and removing someone ------------------------------------------------------
 
@@ -130,46 +151,37 @@ $("remove-form").addEventListener("submit", (event) => {
   removeConfirmed(person, lockToo);
 });
 removeDialog.addEventListener("close", () => {
-  // Back to the person's Remove button if they are still there (the roster may have been redrawn).
+  // Back to the person's Remove button if they are still there.
   const button = removing && $("roster").querySelector(`[data-participant-id="${removing.id}"] .remove`);
   removing = null;
   if (removeDialog.returnValue !== "removed" && button) button.focus();
   else $("roster-heading").focus();
 });
 
-// --- agenda ------------------------------------------------------------------------------------
-
-function renderStep(step) {
-  if (!step) return;
-  currentStep = step.index;
-  document.querySelectorAll("#agenda li").forEach((item, index) => {
-    if (index === currentStep) item.setAttribute("aria-current", "step");
-    else item.removeAttribute("aria-current");
-  });
-  $("step-prev").disabled = currentStep === 0;
-  $("step-next").disabled = currentStep >= step.count - 1;
-}
-
-// --- wiring ------------------------------------------------------------------------------------
-
-socket.on("session_state", (state) => {
-  roster.clear();
-  for (const person of state.roster) roster.set(person.id, person);
-  renderRoster();
-  renderStep(state.step);
-  $("lock-room").checked = state.session.locked;
-  showLockInDialog();
-});
-socket.on("participant_updated", updatePerson);
-socket.on("step_changed", ({ step }) => renderStep(step));
-socket.on("session_updated", ({ session }) => {
+store.view(["session"], ({ session }) => {
+  if (session.state === "ended") {
+    window.location.reload();
+    return;
+  }
   $("lock-room").checked = session.locked;
   showLockInDialog();
 });
-socket.on("session_ended", () => window.location.reload());
 
-$("step-prev").addEventListener("click", () => act("move_step", { index: currentStep - 1 }));
-$("step-next").addEventListener("click", () => act("move_step", { index: currentStep + 1 }));
+// --- agenda ------------------------------------------------------------------------------------
+
+store.view(["step"], ({ step }) => {
+  if (!step) return;
+  document.querySelectorAll("#agenda li").forEach((item, index) => {
+    if (index === step.index) item.setAttribute("aria-current", "step");
+    else item.removeAttribute("aria-current");
+  });
+  $("step-prev").disabled = step.index === 0;
+  $("step-next").disabled = step.index >= step.count - 1;
+});
+
+const moveStep = (by) => act("move_step", { index: (store.state?.step?.index ?? 0) + by });
+$("step-prev").addEventListener("click", () => moveStep(-1));
+$("step-next").addEventListener("click", () => moveStep(1));
 for (const button of document.querySelectorAll(".step-button")) {
   button.addEventListener("click", () => act("move_step", { index: Number(button.dataset.step) }));
 }

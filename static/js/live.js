@@ -1,21 +1,43 @@
-// The live channel shared by the console and the participant's room.
+// What the live pages (the console, the participant's room, the shared screen) share: the
+// server's settings, the live channel, sending safely, and small helpers for drawing and announcing.
+
+/**
+ * The settings the server gives the scripts (limits, labels, batch times: see
+ * facilitator/client_config.py), read once from the page's `data-config` attribute.
+ */
+export const config = Object.freeze(JSON.parse(document.querySelector("[data-config]")?.dataset.config || "{}"));
+
+export const $ = (id) => document.getElementById(id);
 
 const ACK_TIMEOUT_MS = 8000;
+const NO_ANSWER = "No answer from the server yet. Please check your connection and try again.";
+/** What a phone says about something it keeps until it can send it. */
+export const NOT_SENT = "Not sent yet. We'll keep trying as soon as you're connected.";
+
+/** Show a short status line; `state` lets the stylesheet colour it. */
+export function setStatus(element, text, state = "") {
+  element.textContent = text;
+  element.dataset.state = state;
+}
+
+/** Say something to screen-reader users without moving their focus. The region is emptied
+ * first, so the same words said twice in a row are read out again. */
+export function announce(region, text) {
+  region.textContent = "";
+  setTimeout(() => (region.textContent = text), 50);
+}
 
 /** Connect to a Socket.IO namespace and keep a status line up to date. */
 export function connect(namespace, auth, statusElement, { onRefused } = {}) {
   const socket = window.io(namespace, { auth, reconnectionDelayMax: 4000 });
-  const show = (text, state) => {
-    statusElement.textContent = text;
-    statusElement.dataset.state = state;
-  };
-  socket.on("connect", () => show("Connected", "online"));
-  socket.on("disconnect", () => show("Reconnecting… anything you send is kept", "offline"));
+  const reconnecting = () => setStatus(statusElement, "Reconnecting… anything you send is kept", "offline");
+  socket.on("connect", () => setStatus(statusElement, "Connected", "online"));
+  socket.on("disconnect", reconnecting);
   socket.on("connect_error", (error) => {
     if (socket.active) {
-      show("Reconnecting… anything you send is kept", "offline");
+      reconnecting();
     } else {
-      show(error.message || "We couldn't connect.", "refused");
+      setStatus(statusElement, error.message || "We couldn't connect.", "refused");
       if (onRefused) onRefused(error.message);
     }
   });
@@ -30,6 +52,15 @@ export function send(socket, event, payload = {}) {
       else resolve(ack);
     });
   });
+}
+
+/** Send an event and always resolve with an acknowledgement: no answer in time is a refusal that says so. */
+export async function request(socket, event, payload = {}) {
+  try {
+    return await send(socket, event, payload);
+  } catch {
+    return { ok: false, error: NO_ANSWER };
+  }
 }
 
 /** A random id made on the phone, so that a resend is recognised as the same submission. */
@@ -102,6 +133,8 @@ export class Outbox {
   }
 }
 
+// --- drawing -----------------------------------------------------------------------------------
+
 /** Build an element with text (never HTML) and optional class. */
 export function el(tag, text = "", className = "") {
   const node = document.createElement(tag);
@@ -110,20 +143,58 @@ export function el(tag, text = "", className = "") {
   return node;
 }
 
-/** Draw a mood distribution as ten bars. */
-export function drawDistribution(container, distribution, labels = null) {
-  container.replaceChildren();
-  const most = Math.max(1, ...distribution);
-  distribution.forEach((count, index) => {
-    const column = el("div", "", "bar-column");
-    const bar = el("div", "", "bar");
-    bar.style.height = `${Math.round((count / most) * 100)}%`;
-    const value = el("span", String(count), "bar-count");
-    const label = el("span", String(index + 1), "bar-label");
-    if (labels) label.title = labels[index];
-    column.append(value, bar, label);
-    container.append(column);
-  });
-  const summary = distribution.map((count, index) => `${index + 1}: ${count}`).join(", ");
-  container.setAttribute("aria-label", `Mood distribution. ${summary}`);
+/** A button that runs `onClick`; `accessibleName` says what it acts on, for screen readers. */
+export function actionButton(label, className, onClick, accessibleName) {
+  const button = el("button", label, className);
+  button.type = "button";
+  if (accessibleName) button.setAttribute("aria-label", accessibleName);
+  button.addEventListener("click", onClick);
+  return button;
 }
+
+/** Put `nodes` into `container` in this order, moving only those out of place (a moved node loses focus). */
+export function placeInOrder(container, nodes) {
+  nodes.forEach((node, index) => {
+    if (container.children[index] !== node) container.insertBefore(node, container.children[index] || null);
+  });
+}
+
+/**
+ * A list drawn from a Map of entries (id -> entry, in order) that changes only what changed, so
+ * that focus and a screen reader's place survive an update. An entry seen before is patched in
+ * place by `update(node, entry, before)` when given, else its item is made anew by `create(entry)`;
+ * items of entries gone, and anything else in the list, are removed.
+ */
+export function keyedList(container, { create, update = null }) {
+  const drawn = new Map(); // id -> {entry, node}
+  return (entries) => {
+    for (const [id, { node }] of drawn) {
+      if (!entries.has(id)) {
+        node.remove();
+        drawn.delete(id);
+      }
+    }
+    const nodes = [];
+    for (const [id, entry] of entries) {
+      const seen = drawn.get(id);
+      let node = seen?.node;
+      if (!seen) {
+        node = create(entry);
+      } else if (seen.entry !== entry) {
+        if (update) {
+          update(node, entry, seen.entry);
+        } else {
+          node = create(entry);
+          seen.node.replaceWith(node);
+        }
+      }
+      drawn.set(id, { entry, node });
+      nodes.push(node);
+    }
+    placeInOrder(container, nodes);
+    while (container.children.length > nodes.length) container.lastElementChild.remove();
+  };
+}
+
+/** A Map of entries by their id, in the order given. */
+export const byId = (entries) => new Map(entries.map((entry) => [entry.id, entry]));

@@ -1,31 +1,71 @@
 // The participant's check-in: mood, feeling words, a note, or Pass; sent safely, shown when revealed.
-import { drawDistribution, el, newClientId, Outbox } from "./live.js";
-import { $, onState, outboxKey, socket } from "./room.js";
+//
+// Slices: `round` (the latest round entry, with `reveal` once revealed) and `answer` (this
+// phone's answer to it: `given`, as the server has it, and `unsent`, kept in the Outbox).
+import { drawDistribution, feelingItems } from "./checkins.js";
+import { $, config, el, newClientId, NOT_SENT, setStatus } from "./live.js";
+import { countCharacters, offerCare, outbox as makeOutbox, store } from "./room.js";
 
 const KIND_LABELS = { checkin: "Check-in", checkout: "Check-out", custom: "Question" };
 const SENT = "Sent ✓ You can change your answer until the round closes.";
 const PASSED = "You passed. That's always fine.";
-const QUEUED = "Not sent yet. We'll keep trying as soon as you're connected.";
 const form = $("checkin-form");
-let currentRound = null;
+const showStatus = (text, state) => setStatus($("checkin-status"), text, state);
+const slotOf = (roundId) => `round-${roundId}`;
+/** This phone's answer to round `roundId`: nothing for a round it has not answered. */
+const answerTo = (roundId, answer) => (answer.roundId === roundId ? answer : { given: null, unsent: null });
 
-function showStatus(text, state = "") {
-  const status = $("checkin-status");
-  status.textContent = text;
-  status.dataset.state = state;
+function handleResult(slot, ack, payload) {
+  const round = store.state?.round;
+  if (!round || slot !== slotOf(round.id)) return;
+  if (ack.ok) {
+    const answer = { ...payload, note_shared: payload.note_shared && !ack.held };
+    store.dispatch("own_answer_changed", { round_id: round.id, given: answer, unsent: null });
+    showStatus(payload.passed ? PASSED : SENT, "sent");
+    if (ack.held) offerCare($("checkin-status"), "Your note");
+  } else {
+    store.dispatch("own_answer_changed", { round_id: round.id, unsent: null });
+    showStatus(ack.error, "error");
+  }
 }
+
+const outbox = makeOutbox("checkins", handleResult);
+
+store.slice(
+  "round",
+  ({ you, round }) => {
+    if (you.status === "waiting" || !round) return null; // the waiting room shows no round
+    const { your_answer: _yours, ...entry } = round;
+    return entry;
+  },
+  {
+    events: {
+      round_opened: (_round, { round }) => round,
+      round_closed: (round, { round: entry }) => ({ ...round, ...entry }),
+      round_revealed: (round, { round: entry, reveal }) => ({ ...round, ...entry, reveal }),
+    },
+  },
+);
+store.slice(
+  "answer",
+  ({ round }) => ({
+    roundId: round?.id ?? null,
+    given: round?.your_answer ?? null,
+    unsent: (round && outbox.pending()[slotOf(round.id)]?.payload) || null,
+  }),
+  { actions: { own_answer_changed: (answer, { round_id: roundId, ...change }) => ({ ...answerTo(roundId, answer), roundId, ...change }) } },
+);
+
+// --- the form ----------------------------------------------------------------------------------
 
 function limitFeelings() {
   const boxes = [...form.querySelectorAll('input[name="feelings"]')];
   const chosen = boxes.filter((box) => box.checked).length;
-  for (const box of boxes) box.disabled = !box.checked && chosen >= 3;
-  $("feelings-count").textContent = chosen ? `${chosen} of 3 chosen` : "";
+  for (const box of boxes) box.disabled = !box.checked && chosen >= config.max_feelings;
+  $("feelings-count").textContent = chosen ? `${chosen} of ${config.max_feelings} chosen` : "";
 }
 
-function countNote() {
-  const note = $("checkin-note");
-  $("note-count").textContent = `${note.value.length} / ${note.maxLength}`;
-}
+const countNote = countCharacters($("checkin-note"), $("note-count"));
 
 function fillForm(answer) {
   form.reset();
@@ -42,83 +82,16 @@ function fillForm(answer) {
   countNote();
 }
 
-function renderRound(round) {
-  currentRound = round;
-  $("checkin").hidden = !round;
-  if (!round) {
-    $("reveal").hidden = true;
-    return;
-  }
-  $("checkin-kind").textContent = KIND_LABELS[round.kind] || "Check-in";
-  $("checkin-prompt").textContent = round.prompt;
-  $("checkin-anonymous").hidden = !round.anonymous;
-  const pending = outbox.pending()[`round-${round.id}`];
-  fillForm(pending ? pending.payload : round.your_answer);
-  form.hidden = !round.open;
-  limitFeelings();
-  if (!round.open) showStatus(round.your_answer ? "This round has closed. Thank you." : "This round has closed.", "closed");
-  else if (pending) showStatus(QUEUED, "pending");
-  else if (round.your_answer) showStatus(round.your_answer.passed ? PASSED : SENT, "sent");
-  else showStatus("");
-  renderReveal(round.reveal);
-}
-
-function renderReveal(reveal) {
-  const body = $("reveal-body");
-  $("reveal").hidden = !reveal;
-  if (!reveal) return;
-  body.replaceChildren();
-  if (reveal.too_few) {
-    body.append(el("p", "Too few people answered to show the group's results. That keeps everyone's answers private."));
-    return;
-  }
-  const { average, median, distribution } = reveal.mood;
-  const summary = average === null ? "No moods were shared." : `Average mood ${average}, middle value ${median}, from ${reveal.answered} answers.`;
-  const chart = el("div", "", "distribution");
-  chart.setAttribute("role", "img");
-  drawDistribution(chart, distribution);
-  body.append(el("p", summary, "stats"), chart);
-  if (reveal.feelings.length) {
-    const words = el("ul", "", "word-counts");
-    for (const [word, count] of reveal.feelings) words.append(el("li", `${word} × ${count}`));
-    body.append(el("h3", "Feeling words"), words);
-  }
-  if (reveal.shared_notes.length) {
-    const notes = el("ul", "", "shared-notes");
-    for (const note of reveal.shared_notes) notes.append(el("li", note));
-    body.append(el("h3", "Shared notes"), notes);
-  }
-}
-
-/** After a note the safety net held back: a gentle word, and the crisis resources opened. */
-function showCare() {
-  showStatus(
-    "Thank you for sharing this. Your note stays with the facilitator for now. " +
-      "If things feel heavy, you don't have to carry it alone: help is right at the top of this screen.",
-    "care",
-  );
-  $("crisis").open = true;
-}
-
-function handleResult(slot, ack, payload) {
-  if (!currentRound || slot !== `round-${currentRound.id}`) return;
-  if (ack.ok) {
-    currentRound.your_answer = { ...payload, note_shared: payload.note_shared && !ack.held };
-    showStatus(payload.passed ? PASSED : SENT, "sent");
-    if (ack.held) showCare();
-  } else {
-    showStatus(ack.error, "error");
-  }
-}
-
 async function submitAnswer(content) {
   showStatus("Sending…", "pending");
-  const payload = { round_id: currentRound.id, client_id: newClientId(), ...content };
-  const result = await outbox.submit(`round-${currentRound.id}`, "submit_checkin", payload);
-  if (result.queued) showStatus(QUEUED, "pending");
+  const roundId = store.state.round.id;
+  const payload = { round_id: roundId, client_id: newClientId(), ...content };
+  const result = await outbox.submit(slotOf(roundId), "submit_checkin", payload);
+  if (result.queued) {
+    store.dispatch("own_answer_changed", { round_id: roundId, unsent: payload });
+    showStatus(NOT_SENT, "pending");
+  }
 }
-
-const outbox = new Outbox(socket, outboxKey("checkins"), handleResult);
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -137,9 +110,54 @@ $("checkin-pass").addEventListener("click", () => {
   submitAnswer({ passed: true });
 });
 form.addEventListener("change", limitFeelings);
-$("checkin-note").addEventListener("input", countNote);
 
-onState((state) => renderRound(state.you.status === "waiting" ? null : state.round));
-socket.on("round_opened", ({ round }) => renderRound({ ...round, your_answer: null }));
-socket.on("round_closed", ({ round }) => renderRound({ ...currentRound, ...round }));
-socket.on("round_revealed", ({ round, reveal }) => renderRound({ ...currentRound, ...round, reveal }));
+// --- the round and its reveal ------------------------------------------------------------------
+
+function drawReveal(reveal) {
+  const body = $("reveal-body");
+  $("reveal").hidden = !reveal;
+  if (!reveal) return;
+  body.replaceChildren();
+  if (reveal.too_few) {
+    body.append(el("p", "Too few people answered to show the group's results. That keeps everyone's answers private."));
+    return;
+  }
+  const { average, median, distribution } = reveal.mood;
+  const summary = average === null ? "No moods were shared." : `Average mood ${average}, middle value ${median}, from ${reveal.answered} answers.`;
+  const chart = el("div", "", "distribution");
+  chart.setAttribute("role", "img");
+  drawDistribution(chart, distribution);
+  body.append(el("p", summary, "stats"), chart);
+  if (reveal.feelings.length) {
+    const words = el("ul", "", "word-counts");
+    words.append(...feelingItems(reveal.feelings));
+    body.append(el("h3", "Feeling words"), words);
+  }
+  if (reveal.shared_notes.length) {
+    const notes = el("ul", "", "shared-notes");
+    for (const note of reveal.shared_notes) notes.append(el("li", note));
+    body.append(el("h3", "Shared notes"), notes);
+  }
+}
+
+// The round as the server announces it; this phone's own answer is shown by the form and the
+// status line as it is sent and acknowledged, so a change of `answer` alone redraws nothing.
+store.view(["round"], ({ round, answer }) => {
+  $("checkin").hidden = !round;
+  if (!round) {
+    $("reveal").hidden = true;
+    return;
+  }
+  const { given, unsent } = answerTo(round.id, answer);
+  $("checkin-kind").textContent = KIND_LABELS[round.kind] || "Check-in";
+  $("checkin-prompt").textContent = round.prompt;
+  $("checkin-anonymous").hidden = !round.anonymous;
+  fillForm(unsent || given);
+  form.hidden = !round.open;
+  limitFeelings();
+  if (!round.open) showStatus(given ? "This round has closed. Thank you." : "This round has closed.", "closed");
+  else if (unsent) showStatus(NOT_SENT, "pending");
+  else if (given) showStatus(given.passed ? PASSED : SENT, "sent");
+  else showStatus("");
+  drawReveal(round.reveal);
+});

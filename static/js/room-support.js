@@ -1,6 +1,9 @@
-// "I need support": a private request to the facilitators, kept until delivered, with its status and replies.
-import { el, newClientId, Outbox } from "./live.js";
-import { $, onState, outboxKey, socket } from "./room.js";
+// "I need support" on the participant's phone: a private request (kept until acknowledged), its status and replies.
+//
+// Slice `support` (the waiting room's too): `requests` (request id -> own request) and `unsent`
+// (the Outbox's requests).
+import { $, byId, el, keyedList, newClientId, NOT_SENT, setStatus } from "./live.js";
+import { outbox as makeOutbox, store } from "./room.js";
 
 const URGENCY = { now: "Now, please", later: "After the session is fine" };
 const STATUS = {
@@ -8,21 +11,36 @@ const STATUS = {
   acknowledged: "The facilitator has seen it ✓",
   resolved: "The facilitator has closed this. You can ask again any time.",
 };
-const QUEUED = "Not sent yet. We'll keep trying as soon as you're connected.";
 const sheet = $("support-sheet");
 const form = $("support-form");
-const outbox = new Outbox(socket, outboxKey("support"), handleResult);
-const requests = new Map();
+const outbox = makeOutbox("support", handleResult);
+const showSendStatus = (text, state) => setStatus($("support-send-status"), text, state);
 
-function showSendStatus(text, state = "") {
-  const status = $("support-send-status");
-  status.textContent = text;
-  status.dataset.state = state;
-}
+store.slice(
+  "support",
+  (snapshot) => ({
+    requests: byId(snapshot.support_requests),
+    unsent: outbox.pending(),
+  }),
+  {
+    events: {
+      support_updated: (support, request) => ({ ...support, requests: new Map(support.requests).set(request.id, request) }),
+    },
+    actions: {
+      // What this phone sent: acknowledged (`request`, or null when refused) and what still waits.
+      own_request_sent: (support, { request, unsent }) => ({
+        ...support,
+        requests: request ? new Map(support.requests).set(request.id, request) : support.requests,
+        unsent,
+      }),
+      own_requests_unsent: (support, unsent) => ({ ...support, unsent }),
+    },
+  },
+);
 
 function requestItem(request, queued = false) {
   const item = el("li", "", `support-own-item status-${queued ? "queued" : request.status}`);
-  item.append(el("p", queued ? QUEUED : STATUS[request.status], "support-own-status"));
+  item.append(el("p", queued ? NOT_SENT : STATUS[request.status], "support-own-status"));
   item.append(el("p", URGENCY[request.urgency], "muted small"));
   if (request.message) item.append(el("blockquote", request.message, "note"));
   for (const reply of request.replies || []) {
@@ -33,16 +51,33 @@ function requestItem(request, queued = false) {
   return item;
 }
 
-function render() {
-  const sent = [...requests.values()];
+const drawOwn = keyedList($("support-own"), {
+  create: ({ request, queued }) => requestItem(request, queued),
+});
+const entries = new WeakMap(); // request or unsent payload -> its list entry, made once
+
+/** Newest first: what waits to be sent, then what the facilitator has. */
+store.view(["support"], ({ support }) => {
+  const entry = (request, queued) => {
+    if (!entries.has(request)) entries.set(request, { request, queued });
+    return entries.get(request);
+  };
+  const sent = [...support.requests.values()];
   const sentIds = new Set(sent.map((request) => request.client_id));
-  const queued = Object.values(outbox.pending())
+  const queued = Object.values(support.unsent)
     .map((item) => item.payload)
     .filter((payload) => !sentIds.has(payload.client_id));
-  const newestFirst = [...queued.map((payload) => requestItem(payload, true)), ...sent.reverse().map((request) => requestItem(request))];
-  $("support-own").replaceChildren(...newestFirst);
-  $("support-status").hidden = !newestFirst.length;
-}
+  const newestFirst = new Map([
+    ...queued.map((payload) => [`unsent-${payload.client_id}`, entry(payload, true)]),
+    ...sent.reverse().map((request) => [`request-${request.id}`, entry(request, false)]),
+  ]);
+  drawOwn(newestFirst);
+  $("support-status").hidden = !newestFirst.size;
+});
+
+store.view(["you", "session"], ({ you, session }) => {
+  if (you.status === "removed" || session.state === "ended") sheet.close();
+});
 
 /** After a message the safety net noticed: a gentle word, and the crisis resources opened. */
 function showCare() {
@@ -52,8 +87,8 @@ function showCare() {
 }
 
 function handleResult(_slot, ack, payload) {
+  store.dispatch("own_request_sent", { request: ack.ok ? ack.request : null, unsent: outbox.pending() });
   if (ack.ok) {
-    requests.set(ack.request.id, ack.request);
     if (ack.flagged) showCare();
   } else {
     // Not delivered: give the words back, so nothing they wrote is lost, and say why.
@@ -62,7 +97,6 @@ function handleResult(_slot, ack, payload) {
     if (!sheet.open) sheet.showModal();
     showSendStatus(ack.error, "error");
   }
-  render();
 }
 
 form.addEventListener("submit", async (event) => {
@@ -78,7 +112,7 @@ form.addEventListener("submit", async (event) => {
     form.reset();
     showSendStatus("");
     sheet.close();
-    render();
+    if (result.queued) store.dispatch("own_requests_unsent", outbox.pending());
     $("support-status").scrollIntoView({ block: "nearest" });
   }
 });
@@ -87,15 +121,3 @@ $("support-open").addEventListener("click", () => {
   sheet.showModal();
 });
 $("support-cancel").addEventListener("click", () => sheet.close());
-
-onState((state) => {
-  requests.clear();
-  for (const request of state.support_requests) requests.set(request.id, request);
-  render();
-});
-socket.on("support_updated", (request) => {
-  requests.set(request.id, request);
-  render();
-});
-socket.on("session_ended", () => sheet.close());
-socket.on("removed", () => sheet.close());

@@ -1,8 +1,11 @@
 // The participant's small wins: share one anonymously (kept until acknowledged), take your own
 // back, and celebrate the group's wall with reactions.
-import { el, newClientId, Outbox, send } from "./live.js";
-import { $, onState, outboxKey, socket } from "./room.js";
-import { reactionRow, WinWall, winBody } from "./wins.js";
+//
+// Slice `wins` (null in the waiting room): the wall (see wins.js), plus `yours` (win id -> own
+// entry), `reacted` (win id -> reactions this phone gave) and `unsent` (the Outbox's wins).
+import { $, actionButton, byId, el, keyedList, newClientId, NOT_SENT, request, setStatus } from "./live.js";
+import { countCharacters, offerCare, outbox as makeOutbox, socket, store } from "./room.js";
+import { batchWait, loadWall, reactionRow, wallEvents, wallView, winBody } from "./wins.js";
 
 const section = $("wins");
 const form = $("win-form");
@@ -16,50 +19,91 @@ const STATUS_LABELS = {
 };
 const SHARED = {
   pending: "Shared ✓ The facilitator will put it on the wall soon.",
-  queued: "Shared ✓ It will appear on the wall within half a minute, together with any others.",
+  queued: `Shared ✓ It will appear on the wall within ${batchWait()}, together with any others.`,
   shown: "Shared ✓ It's on the wall.",
 };
-const QUEUED = "Not sent yet. We'll keep trying as soon as you're connected.";
+const showStatus = (text, state) => setStatus($("win-status"), text, state);
 
 /** Wins not yet acknowledged, across reconnects and reloads; a resend is the same win. */
-const outbox = new Outbox(socket, outboxKey("wins"), handleResult);
-const yours = new Map(); // win id -> {id, text, kind, status}
-let reacted = {}; // win id -> reactions this phone gave
+const outbox = makeOutbox("wins", handleResult);
+
+// --- the slice ---------------------------------------------------------------------------------
+
+/** `wins` with own wins among `ids` given `status` (or taken off the list, for null). */
+function markYours(wins, ids, status) {
+  const mine = ids.filter((id) => wins.yours.has(id));
+  if (!mine.length) return wins;
+  const yours = new Map(wins.yours);
+  for (const id of mine) {
+    if (status) yours.set(id, { ...yours.get(id), status });
+    else yours.delete(id);
+  }
+  return { ...wins, yours };
+}
+
+/** A reducer that leaves the waiting room's empty slice alone. */
+const inTheRoom = (reduce) => (wins, payload) => (wins ? reduce(wins, payload) : wins);
+
+store.slice(
+  "wins",
+  ({ wins }) =>
+    wins && {
+      ...loadWall(wins),
+      yours: byId(wins.yours || []),
+      reacted: wins.reacted || {},
+      unsent: outbox.pending(),
+    },
+  {
+    events: {
+      wins_shown: inTheRoom((wins, payload) => {
+        const fresh = payload.wins.filter((win) => !wins.wall.has(win.id)).map((win) => win.id);
+        return markYours(wallEvents.wins_shown(wins, payload), fresh, "shown");
+      }),
+      win_spotlit: inTheRoom((wins, payload) => {
+        const fresh = payload.win && !wins.wall.has(payload.win.id) ? [payload.win.id] : [];
+        return markYours(wallEvents.win_spotlit(wins, payload), fresh, "shown");
+      }),
+      win_removed: inTheRoom((wins, payload) => {
+        const status = payload.reason === "hidden" ? "hidden" : null;
+        return markYours(wallEvents.win_removed(wins, payload), [payload.win_id], status);
+      }),
+      win_reactions: inTheRoom(wallEvents.win_reactions),
+      wins_approval_changed: inTheRoom(wallEvents.wins_approval_changed),
+    },
+    actions: {
+      // What this phone sent: acknowledged (`win`, or null when refused) and what still waits.
+      own_win_sent: inTheRoom((wins, { win, unsent }) => ({
+        ...wins,
+        yours: win ? new Map(wins.yours).set(win.id, win) : wins.yours,
+        unsent,
+      })),
+      own_wins_unsent: inTheRoom((wins, unsent) => ({ ...wins, unsent })),
+      own_win_taken_back: inTheRoom((wins, { win_id: id }) => markYours(wins, [id], null)),
+      reaction_given: inTheRoom((wins, { win_id: id, reaction, on }) => {
+        const mine = new Set(wins.reacted[id] || []);
+        if (on) mine.add(reaction);
+        else mine.delete(reaction);
+        return { ...wins, reacted: { ...wins.reacted, [id]: [...mine] } };
+      }),
+    },
+  },
+);
 
 // --- sharing --------------------------------------------------------------------------------
 
-function showStatus(text, state = "") {
-  const status = $("win-status");
-  status.textContent = text;
-  status.dataset.state = state;
-}
+const countText = countCharacters($("win-text"), $("win-count"));
 
-function countText() {
-  const text = $("win-text");
-  $("win-count").textContent = `${text.value.length} / ${text.maxLength}`;
-}
-
-/** After a win the safety net held back: a gentle word, and the crisis resources opened. */
-function showCare() {
-  showStatus(
-    "Thank you for sharing this. It stays with the facilitator for now. " +
-      "If things feel heavy, you don't have to carry it alone: help is right at the top of this screen.",
-    "care",
-  );
-  $("crisis").open = true;
-}
-
-function handleResult(slot, ack, payload) {
+function handleResult(_slot, ack, payload) {
+  store.dispatch("own_win_sent", { win: ack.ok ? ack.win : null, unsent: outbox.pending() });
   if (!ack.ok) {
     showStatus(ack.error, "error");
     if (!$("win-text").value) $("win-text").value = payload.text; // nothing typed is lost
     countText();
+  } else if (ack.held) {
+    offerCare($("win-status"), "It");
   } else {
-    yours.set(ack.win.id, ack.win);
-    if (ack.held) showCare();
-    else showStatus(SHARED[ack.win.status] || SHARED.pending, "sent");
+    showStatus(SHARED[ack.win.status] || SHARED.pending, "sent");
   }
-  renderYours();
 }
 
 form.addEventListener("submit", async (event) => {
@@ -75,11 +119,10 @@ form.addEventListener("submit", async (event) => {
   countText();
   const result = await outbox.submit(`win-${payload.client_id}`, "share_win", payload);
   if (result.queued) {
-    showStatus(QUEUED, "pending");
-    renderYours();
+    showStatus(NOT_SENT, "pending");
+    store.dispatch("own_wins_unsent", outbox.pending());
   }
 });
-$("win-text").addEventListener("input", countText);
 
 // --- your wins ------------------------------------------------------------------------------
 
@@ -87,102 +130,95 @@ async function takeBack(win) {
   if (!window.confirm("Take back this win? It will be removed for everyone.")) return;
   if (win.status === "unsent") {
     outbox.forget(win.slot);
+    store.dispatch("own_wins_unsent", outbox.pending());
   } else {
-    let ack;
-    try {
-      ack = await send(socket, "take_back_win", { win_id: win.id });
-    } catch {
-      ack = { ok: false, error: "No answer yet. Please check your connection and try again." };
-    }
+    const ack = await request(socket, "take_back_win", { win_id: win.id });
     if (!ack.ok) {
       showStatus(ack.error, "error");
       return;
     }
-    yours.delete(win.id);
+    store.dispatch("own_win_taken_back", { win_id: win.id });
   }
   showStatus("Taken back. It's gone from the wall.", "sent");
-  renderYours();
 }
 
-function renderYours() {
-  const unsent = Object.entries(outbox.pending()).map(([slot, item]) => ({ ...item.payload, slot, status: "unsent" }));
-  const all = [...yours.values(), ...unsent];
-  $("your-wins-box").hidden = all.length === 0;
-  $("your-wins").replaceChildren(
-    ...all.map((win) => {
-      const item = el("li", "", `your-win status-${win.status}`);
-      const button = el("button", "Take back", "link-button");
-      button.type = "button";
-      button.setAttribute("aria-label", `Take back “${win.text}”`);
-      button.addEventListener("click", () => takeBack(win));
-      item.append(...winBody(win), el("p", STATUS_LABELS[win.status], "win-status small"), button);
-      return item;
-    }),
-  );
+function yourWin(win) {
+  const item = el("li", "", `your-win status-${win.status}`);
+  const button = actionButton("Take back", "link-button", () => takeBack(win), `Take back “${win.text}”`);
+  item.append(...winBody(win), el("p", STATUS_LABELS[win.status], "win-status small"), button);
+  return item;
+}
+
+const drawYours = keyedList($("your-wins"), { create: yourWin });
+let unsentWins = { from: null, entries: [] }; // the Outbox's wins as list entries, made once per change
+
+function drawYourWins({ yours, unsent }) {
+  if (unsent !== unsentWins.from) {
+    const entries = Object.entries(unsent).map(([slot, item]) => [slot, { ...item.payload, slot, status: "unsent" }]);
+    unsentWins = { from: unsent, entries };
+  }
+  const all = new Map([...yours, ...unsentWins.entries]);
+  drawYours(all);
+  $("your-wins-box").hidden = all.size === 0;
 }
 
 // --- the wall -------------------------------------------------------------------------------
 
-async function react(win, reaction, button) {
-  const on = button.getAttribute("aria-pressed") !== "true";
-  let ack;
-  try {
-    ack = await send(socket, "react_to_win", { win_id: win.id, reaction, on });
-  } catch {
-    ack = { ok: false, error: "No answer yet. Please check your connection and try again." };
-  }
-  if (!ack.ok) {
-    showStatus(ack.error, "error");
-    return;
-  }
-  button.setAttribute("aria-pressed", String(on));
-  const mine = new Set(reacted[win.id] || []);
-  if (on) mine.add(reaction);
-  else mine.delete(reaction);
-  reacted[win.id] = [...mine]; // the new counts arrive for everyone in win_reactions
+async function react(id, reaction) {
+  const on = !(store.state.wins.reacted[id] || []).includes(reaction);
+  const ack = await request(socket, "react_to_win", { win_id: id, reaction, on });
+  if (!ack.ok) showStatus(ack.error, "error");
+  else store.dispatch("reaction_given", { win_id: id, reaction, on }); // the new counts arrive for everyone in win_reactions
 }
 
-function renderWin(win) {
-  const item = el("li", "", "card-win");
-  const row = reactionRow(win, iconsUrl, {
-    mine: reacted[win.id] || [],
-    onReact: (reaction, button) => react(win, reaction, button),
-  });
-  item.append(...winBody(win), row);
-  return item;
-}
-
-function describeMode(needApproval) {
-  $("win-mode").textContent = needApproval
-    ? "The facilitator looks at each win before the group sees it."
-    : "Wins appear on the wall within half a minute, shuffled with any others shared meanwhile.";
-}
-
-const wall = new WinWall({
+const drawWall = wallView({
   list: $("win-wall"),
   empty: $("win-wall-empty"),
   spotlight: $("win-spotlight"),
   spotlightBody: $("win-spotlight-body"),
   iconsUrl,
-  renderWin,
-  onChange: (change) => {
-    if (change.mode !== undefined) describeMode(change.mode);
-    for (const win of change.shown || []) if (yours.has(win.id)) yours.get(win.id).status = "shown";
-    if (change.removed && yours.has(change.removed)) {
-      if (change.reason === "hidden") yours.get(change.removed).status = "hidden";
-      else yours.delete(change.removed);
-    }
-    renderYours();
+  renderWin: (win) => {
+    const item = el("li", "", "card-win");
+    const mine = store.state.wins.reacted[win.id] || [];
+    item.append(...winBody(win), reactionRow(win, iconsUrl, { mine, onReact: (reaction) => react(win.id, reaction) }));
+    return item;
   },
 });
-wall.listen(socket);
+
+/** Show which reactions this phone gave, on the wall's buttons. */
+function showReacted(reacted) {
+  for (const item of $("win-wall").children) {
+    const mine = reacted[item.dataset.winId] || [];
+    for (const button of item.querySelectorAll("[data-reaction]")) {
+      button.setAttribute("aria-pressed", String(mine.includes(button.dataset.reaction)));
+    }
+  }
+}
+
+function describeMode(needApproval) {
+  $("win-mode").textContent = needApproval
+    ? "The facilitator looks at each win before the group sees it."
+    : `Wins appear on the wall within ${batchWait()}, shuffled with any others shared meanwhile.`;
+}
+
+store.view(["wins"], ({ wins }, previous, action) => {
+  if (!wins) return; // the waiting room shows nothing of the room's wins
+  const before = action.type === "session_state" ? null : previous.wins;
+  drawWall(wins, action);
+  if (wins.reacted !== before?.reacted) showReacted(wins.reacted);
+  if (wins.needApproval !== before?.needApproval) describeMode(wins.needApproval);
+  drawYourWins(wins);
+});
 
 // --- the "small wins" step brings the card to the top -----------------------------------------
 
 const home = document.createComment("small wins");
 section.before(home);
 
-function placeForStep(step) {
+store.view(["you"], ({ you }) => {
+  section.hidden = you.status !== "present";
+});
+store.view(["step"], ({ step }) => {
   const isWinsStep = Boolean(step && step.kind === "wins");
   section.classList.toggle("is-step", isWinsStep);
   if (isWinsStep) {
@@ -191,17 +227,4 @@ function placeForStep(step) {
   } else {
     home.after(section);
   }
-}
-
-onState((state) => {
-  section.hidden = state.you.status === "waiting";
-  if (!state.wins) return; // the waiting room shows nothing of the room's wins
-  reacted = state.wins.reacted || {};
-  yours.clear();
-  for (const win of state.wins.yours || []) yours.set(win.id, win);
-  wall.load(state.wins);
-  describeMode(state.wins.need_approval);
-  placeForStep(state.step);
-  countText();
 });
-socket.on("step_changed", ({ step }) => placeForStep(step));

@@ -1,36 +1,50 @@
-// The participant's screen: the live connection, the waiting room, the agenda step, leaving.
-// Each capability adds its own module (room-checkins.js, ...) that imports what it needs from here.
-import { connect, send } from "./live.js";
+// The participant's screen: the live connection, the page's store, the waiting room, the agenda
+// step, leaving. Each capability adds its own module (room-checkins.js, ...) that adds its slice
+// and views to the store made here.
+//
+// The room's state: {session, step, you: {id, name, status, message}, round, answer (this
+// phone's answer to it), wins: {wall, spotlight, needApproval, yours, reacted, unsent},
+// support: {requests, unsent}}.
+import { $, connect, Outbox, request, setStatus } from "./live.js";
+import { createStore } from "./store.js";
 
-export const room = document.getElementById("room");
-export const $ = (id) => document.getElementById(id);
+export const room = $("room");
 const joinToken = room.dataset.joinToken;
-
-/** The localStorage key of a capability's Outbox on this phone, for this session. */
-export const outboxKey = (capability) => `stepwise-${capability}-${joinToken}`;
 
 export const socket = connect("/participant", { join_token: joinToken }, $("connection"), {
   onRefused: () => window.location.assign(room.dataset.startUrl),
 });
+export const store = createStore(socket);
 
-const stateListeners = [];
-/** Run `listener(state)` with every full state: on connect, and after being let in. */
-export function onState(listener) {
-  stateListeners.push(listener);
+/** A capability's Outbox on this phone, for this session. */
+export const outbox = (capability, onResult) => new Outbox(socket, `stepwise-${capability}-${joinToken}`, onResult);
+
+/** Show `counter` as "used / allowed" characters of `field` (its maxlength comes from the server). */
+export function countCharacters(field, counter) {
+  const count = () => (counter.textContent = `${field.value.length} / ${field.maxLength}`);
+  field.addEventListener("input", count);
+  count();
+  return count;
 }
 
-function renderStep(step) {
-  $("step-title").textContent = step ? step.title : "Welcome";
-  $("step-prompt").textContent = (step && step.prompt) || "";
+/** After words the safety net held back: a gentle word on `status`, and the crisis resources opened. */
+export function offerCare(status, held) {
+  setStatus(
+    status,
+    `Thank you for sharing this. ${held} stays with the facilitator for now. ` +
+      "If things feel heavy, you don't have to carry it alone: help is right at the top of this screen.",
+    "care",
+  );
+  $("crisis").open = true;
 }
 
-function renderState(state) {
-  const waiting = state.you.status === "waiting";
-  $("waiting").hidden = !waiting;
-  $("step").hidden = waiting;
-  renderStep(state.step);
-  for (const listener of stateListeners) listener(state);
-}
+store.slice("session", (snapshot) => snapshot.session, {
+  events: { session_ended: (_session, { session, take_home_url: takeHomeUrl }) => ({ ...session, takeHomeUrl }) },
+});
+store.slice("step", (snapshot) => snapshot.step, { events: { step_changed: (_step, { step }) => step } });
+store.slice("you", (snapshot) => snapshot.you, {
+  events: { removed: (you, { message }) => ({ ...you, status: "removed", message }) },
+});
 
 /** Hide the live parts of the page and show how it ended. */
 function endWith(sectionId) {
@@ -40,32 +54,35 @@ function endWith(sectionId) {
   $("connection").textContent = "";
 }
 
+store.view(["you", "session"], ({ you, session }) => {
+  if (you.status === "removed") {
+    $("removed-message").textContent = you.message;
+    endWith("removed");
+  } else if (session.state === "ended") {
+    if (session.takeHomeUrl) {
+      $("take-home-link").href = session.takeHomeUrl;
+      $("take-home").hidden = false;
+    }
+    endWith("ended");
+  } else {
+    $("waiting").hidden = you.status !== "waiting";
+    $("step").hidden = you.status === "waiting";
+  }
+});
+store.view(["step"], ({ step }) => {
+  $("step-title").textContent = step ? step.title : "Welcome";
+  $("step-prompt").textContent = (step && step.prompt) || "";
+});
+
 $("leave-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  try {
-    const ack = await send(socket, "leave");
-    if (!ack.ok) return;
-  } catch {
-    return;
-  }
+  if (!(await request(socket, "leave")).ok) return;
   socket.disconnect();
   window.location.assign(room.dataset.startUrl);
 });
 
-socket.on("session_state", renderState);
-socket.on("step_changed", ({ step }) => renderStep(step));
 socket.on("admitted", async () => {
-  const ack = await send(socket, "sync");
-  if (ack.ok) renderState(ack.state);
-});
-socket.on("removed", ({ message }) => {
-  $("removed-message").textContent = message;
-  endWith("removed");
-});
-socket.on("session_ended", ({ take_home_url: takeHomeUrl }) => {
-  if (takeHomeUrl) {
-    $("take-home-link").href = takeHomeUrl;
-    $("take-home").hidden = false;
-  }
-  endWith("ended");
+  // Let in: the whole room's state, which the waiting room did not show.
+  const ack = await request(socket, "sync");
+  if (ack.ok) store.dispatch("session_state", ack.state);
 });

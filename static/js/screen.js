@@ -1,21 +1,35 @@
 // The shared screen the facilitator projects: the current step and the wins wall, in big type.
 // It only listens: the server refuses any event from a screen connection.
-import { connect, el } from "./live.js";
-import { reactionRow, WinWall, winBody } from "./wins.js";
+//
+// The screen's state: {session, step, wins: {wall, spotlight, needApproval}}.
+import { $, connect, el } from "./live.js";
+import { createStore } from "./store.js";
+import { loadWall, reactionRow, wallEvents, wallView, winBody } from "./wins.js";
 
-const screen = document.getElementById("screen");
-const $ = (id) => document.getElementById(id);
+const screen = $("screen");
 const iconsUrl = screen.dataset.iconsUrl;
 
 const socket = connect("/facilitator", { live_session_id: Number(screen.dataset.sessionId), screen: true }, $("connection"));
+const store = createStore(socket);
 
-function renderStep(step) {
-  $("screen-step-title").textContent = step ? step.title : "Welcome";
-  $("screen-step-prompt").textContent = step ? step.prompt : "";
-  screen.classList.toggle("wins-step", Boolean(step && step.kind === "wins"));
-}
+store.slice("session", (snapshot) => snapshot.session, {
+  events: { session_ended: (_session, { session }) => session },
+});
+store.slice("step", (snapshot) => snapshot.step, { events: { step_changed: (_step, { step }) => step } });
+store.slice("wins", (snapshot) => loadWall(snapshot.wins), { events: wallEvents });
 
-const wall = new WinWall({
+store.view(["session", "step"], ({ session, step }) => {
+  const ended = session.state === "ended";
+  const shown = ended
+    ? { title: "Thank you for today", prompt: "The session has ended. Every step counts, even the small ones." }
+    : step;
+  $("screen-step-title").textContent = shown ? shown.title : "Welcome";
+  $("screen-step-prompt").textContent = shown ? shown.prompt : "";
+  screen.classList.toggle("wins-step", Boolean(shown && shown.kind === "wins"));
+  if (ended) socket.disconnect();
+});
+
+const drawWall = wallView({
   list: $("win-wall"),
   empty: $("win-wall-empty"),
   spotlight: $("win-spotlight"),
@@ -27,14 +41,4 @@ const wall = new WinWall({
     return item;
   },
 });
-wall.listen(socket);
-
-socket.on("session_state", (state) => {
-  renderStep(state.step);
-  wall.load(state.wins);
-});
-socket.on("step_changed", ({ step }) => renderStep(step));
-socket.on("session_ended", () => {
-  renderStep({ title: "Thank you for today", prompt: "The session has ended. Every step counts, even the small ones." });
-  socket.disconnect();
-});
+store.view(["wins"], ({ wins }, _previous, action) => drawWall(wins, action));

@@ -1,18 +1,18 @@
 // The small-wins wall, shared by the phone (room-wins.js), the console (console-wins.js) and
-// the shared screen (screen.js): kept in step with the server's announcements, drawn as text.
-import { el } from "./live.js";
+// the shared screen (screen.js): the wall's slice of each page's store, the reducers of the
+// server's wall events, and the view that draws it, as text.
+import { byId, config, el, keyedList } from "./live.js";
 
-const KIND_LABELS = {
-  showed_up: "Showed up",
-  kept_a_routine: "Kept a routine",
-  said_no: "Said no",
-  talked_it_out: "Talked it out",
-  felt_it_and_stayed: "Felt it and stayed",
-  asked_for_help: "Asked for help",
-};
-const REACTIONS = { clap: "Applause", heart: "With you", strength: "Strong", sprout: "Growing" };
 const CELEBRATION_MS = 6000;
 const SVG = "http://www.w3.org/2000/svg";
+
+/** How long a win may wait for its batch when wins show at once: at most two batches of the server's. */
+export function batchWait() {
+  const seconds = 2 * config.win_batch_seconds;
+  if (seconds <= 30) return "half a minute";
+  if (seconds <= 60) return "a minute";
+  return `${Math.ceil(seconds / 60)} minutes`;
+}
 
 /** A reaction's picture from the sprite; its meaning is given by the label next to it. */
 function reactionIcon(iconsUrl, reaction) {
@@ -28,17 +28,17 @@ function reactionIcon(iconsUrl, reaction) {
 /** A win's words and, if chosen, its kind: always as text, never as HTML. */
 export function winBody(win) {
   const parts = [el("p", win.text, "win-text")];
-  if (win.kind) parts.unshift(el("p", KIND_LABELS[win.kind] || "", "win-kind"));
+  if (win.kind) parts.unshift(el("p", config.win_kinds[win.kind] || "", "win-kind"));
   return parts;
 }
 
 function reactionLabel(reaction, count) {
-  return `${REACTIONS[reaction]}: ${count}`;
+  return `${config.reactions[reaction]}: ${count}`;
 }
 
 /**
- * A row of reaction counts. With `onReact(reaction, button)` they are buttons (the phone),
- * otherwise quiet counts (the console and the shared screen).
+ * A row of reaction counts. With `onReact(reaction)` they are buttons (the phone), pressed for
+ * the reactions in `mine`; otherwise quiet counts (the console and the shared screen).
  */
 export function reactionRow(win, iconsUrl, { onReact = null, mine = [] } = {}) {
   const row = el("div", "", "reactions");
@@ -49,10 +49,10 @@ export function reactionRow(win, iconsUrl, { onReact = null, mine = [] } = {}) {
     if (onReact) {
       item.type = "button";
       item.setAttribute("aria-pressed", String(mine.includes(reaction)));
-      item.addEventListener("click", () => onReact(reaction, item));
+      item.addEventListener("click", () => onReact(reaction));
     }
     item.setAttribute("aria-label", reactionLabel(reaction, count));
-    item.title = REACTIONS[reaction];
+    item.title = config.reactions[reaction];
     row.append(item);
   }
   return row;
@@ -73,93 +73,72 @@ function celebrate(node) {
   setTimeout(() => node.classList.remove("is-new"), CELEBRATION_MS);
 }
 
+// --- the wall in the store ---------------------------------------------------------------------
+
+/** The wall's part of the store, from a snapshot's `wins`: wins on it in wall order, the spotlit one, the mode. */
+export const loadWall = (wins) => ({ wall: byId(wins.wall), spotlight: wins.spotlight, needApproval: wins.need_approval });
+
+/** The same wins slice with `shown` on the wall (those already on it keep their place). */
+function withShown(wins, shown) {
+  const fresh = shown.filter((win) => !wins.wall.has(win.id));
+  if (!fresh.length) return wins;
+  const wall = new Map(wins.wall);
+  for (const win of fresh) wall.set(win.id, win);
+  return { ...wins, wall };
+}
+
+/** The reducers of the server's wall events, on a page's wins slice; a page that keeps more
+ * (the console's queue, the phone's own wins) builds its reducer of the same event on these. */
+export const wallEvents = {
+  wins_shown: (wins, { wins: shown }) => withShown(wins, shown),
+  win_removed: (wins, { win_id: id }) => {
+    if (!wins.wall.has(id)) return wins;
+    const wall = new Map(wins.wall);
+    wall.delete(id);
+    return { ...wins, wall, spotlight: wins.spotlight === id ? null : wins.spotlight };
+  },
+  win_reactions: (wins, { win_id: id, reactions }) => {
+    const win = wins.wall.get(id);
+    return win ? { ...wins, wall: new Map(wins.wall).set(id, { ...win, reactions }) } : wins;
+  },
+  win_spotlit: (wins, { win }) => ({ ...withShown(wins, win ? [win] : []), spotlight: win ? win.id : null }),
+  wins_approval_changed: (wins, { need_approval: needApproval }) => ({ ...wins, needApproval }),
+};
+
 /**
- * The wall: the wins on it in order, and the one in the spotlight (drawn large when the page
- * has a `spotlight` box). `renderWin(win)` makes a page's list item; `onChange(change)` lets the
- * page follow along (change.shown, .removed, .spotlit, .mode).
+ * The view of the wall: `renderWin(win)` makes a page's list item; the spotlight is drawn large
+ * when the page has a `spotlight` box. Wins new since the last snapshot are greeted; a change of
+ * counts changes only the counts, so a reaction button keeps its focus.
  */
-export class WinWall {
-  constructor({ list, empty, spotlight = null, spotlightBody = null, iconsUrl, renderWin, onChange = () => {} }) {
-    Object.assign(this, { list, empty, spotlight, spotlightBody, iconsUrl, renderWin, onChange });
-    this.wins = new Map();
-    this.nodes = new Map();
-    this.spotlitId = null;
-    this.needApproval = true;
-  }
-
-  /** Everything from a session_state snapshot's `wins` part. */
-  load(state) {
-    this.wins = new Map(state.wall.map((win) => [win.id, win]));
-    this.spotlitId = state.spotlight;
-    this.needApproval = state.need_approval;
-    this.nodes.clear();
-    this.list.replaceChildren(...state.wall.map((win) => this.node(win)));
-    this.renderAround();
-    this.onChange({ loaded: true });
-  }
-
-  node(win) {
-    const item = this.renderWin(win);
-    item.dataset.winId = win.id;
-    item.classList.add("win");
-    item.classList.toggle("spotlit", win.id === this.spotlitId);
-    this.nodes.set(win.id, item);
-    return item;
-  }
-
-  add(wins) {
-    const fresh = wins.filter((win) => !this.wins.has(win.id));
-    for (const win of fresh) {
-      this.wins.set(win.id, win);
-      const item = this.node(win);
-      this.list.append(item);
-      celebrate(item);
+export function wallView({ list, empty, spotlight = null, spotlightBody = null, iconsUrl, renderWin }) {
+  let greet = false; // whether wins drawn now are new to the room, not just to this page
+  const draw = keyedList(list, {
+    create: (win) => {
+      const item = renderWin(win);
+      item.dataset.winId = win.id;
+      item.classList.add("win");
+      if (greet) celebrate(item);
+      return item;
+    },
+    update: (item, win, before) => {
+      if (win.reactions !== before.reactions) updateReactions(item, win.reactions);
+    },
+  });
+  let spotlit = null; // the win drawn in the spotlight
+  return (wins, action) => {
+    greet = action.type !== "session_state";
+    draw(wins.wall);
+    empty.hidden = wins.wall.size > 0;
+    for (const item of list.children) item.classList.toggle("spotlit", item.dataset.winId === wins.spotlight);
+    if (!spotlight) return;
+    const win = wins.wall.get(wins.spotlight) || null;
+    spotlight.hidden = !win;
+    if (win && (!greet || win.id !== spotlit?.id)) {
+      spotlightBody.replaceChildren(...winBody(win), reactionRow(win, iconsUrl));
+    } else if (win && win.reactions !== spotlit.reactions) {
+      updateReactions(spotlightBody, win.reactions);
     }
-    return fresh;
-  }
-
-  /** The spotlight card and the "no wins yet" line. */
-  renderAround() {
-    this.empty.hidden = this.wins.size > 0;
-    for (const [id, item] of this.nodes) item.classList.toggle("spotlit", id === this.spotlitId);
-    if (!this.spotlight) return;
-    const win = this.wins.get(this.spotlitId);
-    this.spotlight.hidden = !win;
-    if (win) this.spotlightBody.replaceChildren(...winBody(win), reactionRow(win, this.iconsUrl));
-  }
-
-  listen(socket) {
-    socket.on("wins_shown", ({ wins }) => {
-      const shown = this.add(wins);
-      this.renderAround();
-      this.onChange({ shown });
-    });
-    socket.on("win_removed", ({ win_id: id, reason }) => {
-      const win = this.wins.get(id);
-      this.wins.delete(id);
-      this.nodes.get(id)?.remove();
-      this.nodes.delete(id);
-      if (this.spotlitId === id) this.spotlitId = null;
-      this.renderAround();
-      this.onChange({ removed: id, win, reason });
-    });
-    socket.on("win_reactions", ({ win_id: id, reactions }) => {
-      const win = this.wins.get(id);
-      if (!win) return;
-      win.reactions = reactions;
-      updateReactions(this.nodes.get(id), reactions);
-      if (id === this.spotlitId && this.spotlight) updateReactions(this.spotlightBody, reactions);
-    });
-    socket.on("win_spotlit", ({ win }) => {
-      this.spotlitId = win ? win.id : null;
-      const shown = win ? this.add([win]) : [];
-      this.renderAround();
-      if (win && this.spotlight) celebrate(this.spotlight);
-      this.onChange({ shown, spotlit: win });
-    });
-    socket.on("wins_approval_changed", ({ need_approval: needApproval }) => {
-      this.needApproval = needApproval;
-      this.onChange({ mode: needApproval });
-    });
-  }
+    spotlit = win;
+    if (win && action.type === "win_spotlit") celebrate(spotlight);
+  };
 }

@@ -10,7 +10,7 @@ from facilitator.accounts.models import PasswordReset
 from facilitator.audit.models import AuditEntry
 from facilitator.clock import utcnow
 from facilitator.extensions import db
-from facilitator.realtime import FACILITATOR_NS
+from facilitator.realtime.rooms import FACILITATOR_NS
 from facilitator.sessions import services as session_services
 
 from ..conftest import PASSWORD, facilitator_socket, login, post_form

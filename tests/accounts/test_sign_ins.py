@@ -7,7 +7,7 @@ import pytest
 from facilitator.accounts.models import SignIn
 from facilitator.clock import utcnow
 from facilitator.extensions import db, limiter
-from facilitator.realtime import FACILITATOR_NS
+from facilitator.realtime.rooms import FACILITATOR_NS
 
 from ..conftest import PASSWORD, facilitator_socket, login, post_form
 

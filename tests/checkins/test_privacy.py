@@ -6,7 +6,7 @@ from sqlalchemy import inspect, text
 
 from facilitator.checkins.sockets import release_due_batch
 from facilitator.extensions import db
-from facilitator.realtime import FACILITATOR_NS, PARTICIPANT_NS
+from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services as session_services
 from facilitator.sessions.models import SocketConnection
 

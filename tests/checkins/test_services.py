@@ -7,11 +7,11 @@ import pytest
 
 from facilitator.checkins import services
 from facilitator.checkins.models import CheckInAnswer
+from facilitator.checkins.summary import checkins_summary
 from facilitator.clock import utcnow
 from facilitator.errors import Invalid
 from facilitator.extensions import db
 from facilitator.sessions import services as session_services
-from facilitator.summaries.services import checkins_summary
 
 from .conftest import BATCH_SECONDS, after_the_slot
 
@@ -302,7 +302,7 @@ def test_mood_statistics_from_a_distribution(distribution, average, median):
 
 
 def test_a_risky_note_is_held_from_the_group_and_flagged(live_session, facilitator, people):
-    from facilitator.support.models import SafetyFlag
+    from facilitator.safety.models import SafetyFlag
 
     checkin_round = open_round(live_session, facilitator)
     recorded = services.record_answer(

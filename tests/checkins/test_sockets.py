@@ -9,7 +9,7 @@ from facilitator.checkins.models import CheckInAnswer
 from facilitator.checkins.sockets import release_due_batch
 from facilitator.clock import utcnow
 from facilitator.extensions import db
-from facilitator.realtime import FACILITATOR_NS, PARTICIPANT_NS
+from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services as session_services
 
 from ..conftest import drain, facilitator_socket, received

@@ -4,7 +4,7 @@ from facilitator.audit.models import AuditEntry
 from facilitator.extensions import db
 from facilitator.groups import services as group_services
 from facilitator.groups.models import Group
-from facilitator.realtime import FACILITATOR_NS
+from facilitator.realtime.rooms import FACILITATOR_NS
 
 from ..conftest import facilitator_socket, login, post_form
 

@@ -7,7 +7,8 @@ from facilitator.checkins import services as checkin_services
 from facilitator.clock import utcnow
 from facilitator.extensions import db, socketio
 from facilitator.groups.models import GroupFacilitator, Role
-from facilitator.realtime import DB_ID_MAX, FACILITATOR_NS, PARTICIPANT_NS
+from facilitator.realtime.events import DB_ID_MAX
+from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services
 from facilitator.sessions.models import Participant, ParticipantStatus, SocketConnection
 from facilitator.support.models import SupportRequest

@@ -3,7 +3,7 @@
 import pytest
 
 from facilitator.extensions import db, socketio
-from facilitator.realtime import FACILITATOR_NS, PARTICIPANT_NS
+from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services
 from facilitator.sessions.models import ParticipantStatus, SocketConnection
 

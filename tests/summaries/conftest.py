@@ -9,10 +9,10 @@ import pytest
 
 from facilitator.checkins import services as checkin_services
 from facilitator.extensions import db
+from facilitator.safety.models import SafetyFlag
 from facilitator.sessions import services as session_services
 from facilitator.sessions.models import LiveSession, ParticipantStatus
 from facilitator.summaries.services import ensure_summary
-from facilitator.support.models import SafetyFlag
 
 WEEK_12_START = datetime(2026, 3, 3, 18, 0)
 

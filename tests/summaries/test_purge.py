@@ -6,9 +6,9 @@ import pytest
 
 from facilitator.checkins.models import CheckInAnswer
 from facilitator.extensions import db
+from facilitator.safety.models import SafetyFlag
 from facilitator.summaries import purge
 from facilitator.summaries.models import SessionSummary
-from facilitator.support.models import SafetyFlag
 
 from .conftest import WEEK_12, build_session
 
@@ -46,7 +46,7 @@ def test_words_go_after_the_retention_period_and_the_figures_stay(kept_30_days, 
     }
     assert report.describe() == (
         "Tuesday Recovery Circle: 1 session ended more than 30 days ago; "
-        "removed 1 check-in notes, 2 safety flag texts, 1 facilitators' notes."
+        "removed 1 facilitators' notes, 1 check-in notes, 2 safety flag texts."
     )
     db.session.expire_all()
     assert written_words(week_12) == {"notes": [], "flags": []}
@@ -84,18 +84,17 @@ def test_a_session_without_a_summary_gets_one_before_its_words_go(kept_30_days, 
     assert summary.data["checkins"]["check_in"]["notes"] == 1  # counted before the note went
 
 
-def test_other_capabilities_add_their_words_to_the_purge(monkeypatch, kept_30_days, week_12):
-    monkeypatch.setattr(purge, "_purge_steps", [*purge._purge_steps])
+def test_other_capabilities_add_their_words_to_the_purge(app, kept_30_days, week_12):
     seen = []
 
-    @purge.purge_step("win texts")
-    def purge_win_texts(group, live_session_ids):
+    def purge_other_words(group, live_session_ids):
         seen.append((group.id, live_session_ids, group.purge_win_texts))
         return 0
 
+    purge.add_purge_step(app, purge.PurgeStep("other words", purge_other_words))
     (report,) = purge.purge_past_retention(week_12.ended_at + timedelta(days=31))
     assert seen == [(kept_30_days.id, [week_12.id], False)]
-    assert report.removed["win texts"] == 0
+    assert report.removed["other words"] == 0
 
 
 def test_the_purge_command_reports_and_is_safe_to_rerun(runner, kept_30_days, week_12):

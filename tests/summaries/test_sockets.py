@@ -1,7 +1,7 @@
 """The take-home link is offered to everyone in the room when the session ends."""
 
 from facilitator.extensions import db
-from facilitator.realtime import FACILITATOR_NS
+from facilitator.realtime.rooms import FACILITATOR_NS
 from facilitator.sessions import services as session_services
 from facilitator.summaries.models import SessionSummary
 

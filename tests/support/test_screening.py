@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.support.screening import (
+from facilitator.safety.screening import (
     CATEGORIES,
     DEFAULT_PHRASES_FILE,
     ScreenResult,

@@ -12,10 +12,12 @@ from facilitator.errors import Invalid, NotAllowed, NotFound
 from facilitator.extensions import db
 from facilitator.groups import services as group_services
 from facilitator.groups.models import DEFAULT_AGENDA
+from facilitator.safety import services as safety_services
+from facilitator.safety.models import SafetyFlag
 from facilitator.sessions import services as session_services
 from facilitator.sessions.models import SocketConnection
 from facilitator.support import services
-from facilitator.support.models import SafetyFlag, SupportRequest
+from facilitator.support.models import SupportRequest
 
 from ..conftest import PASSWORD
 from ..test_postgres import pg_app  # noqa: F401 - a fixture
@@ -219,14 +221,14 @@ def test_another_sessions_requests_and_flags_are_not_found(live_session, facilit
     with pytest.raises(NotFound):
         services.acknowledge_request(facilitator, other, support_request.id)
     with pytest.raises(NotFound):
-        services.acknowledge_flag(facilitator, other, support_request.safety_flag_id)
+        safety_services.acknowledge_flag(facilitator, other, support_request.safety_flag_id)
 
 
 def test_acknowledging_a_flag_records_who_and_when(live_session, facilitator, asker):
     flag_id = ask(asker, live_session, message="I took too many pills last night").request.safety_flag_id
-    flag = services.acknowledge_flag(facilitator, live_session, flag_id)
+    flag = safety_services.acknowledge_flag(facilitator, live_session, flag_id)
     assert (flag.acknowledged_by_id, flag.acknowledged_at is not None) == (facilitator.id, True)
-    assert services.session_flags(live_session) == [flag]
+    assert safety_services.session_flags(live_session) == [flag]
 
 
 def test_overdue_requests_are_claimed_once_and_only_while_unacknowledged(live_session, facilitator, asker):

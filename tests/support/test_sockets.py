@@ -6,10 +6,11 @@ import pytest
 
 from facilitator.extensions import db, socketio
 from facilitator.groups import services as group_services
-from facilitator.realtime import FACILITATOR_NS, PARTICIPANT_NS
+from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
+from facilitator.safety.models import SafetyFlag
 from facilitator.sessions import services as session_services
 from facilitator.support import services
-from facilitator.support.models import SafetyFlag, SupportRequest
+from facilitator.support.models import SupportRequest
 from facilitator.support.sockets import escalate_overdue_requests
 
 from ..conftest import facilitator_socket, login, participant_socket, received

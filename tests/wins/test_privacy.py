@@ -5,14 +5,14 @@ import logging
 import pytest
 from sqlalchemy import inspect, text
 
-from facilitator.anonymity import keyed_hash
 from facilitator.audit.models import AuditEntry
 from facilitator.errors import NotAllowed
 from facilitator.extensions import db, socketio
-from facilitator.realtime import FACILITATOR_NS, PARTICIPANT_NS
+from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
+from facilitator.safety.models import SafetyFlag
 from facilitator.sessions import services as session_services
+from facilitator.sessions.anonymity import keyed_hash
 from facilitator.sessions.models import LiveSession, SocketConnection
-from facilitator.support.models import SafetyFlag
 from facilitator.wins.models import Win
 
 from ..conftest import drain

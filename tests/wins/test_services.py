@@ -8,8 +8,8 @@ import pytest
 from facilitator.clock import utcnow
 from facilitator.errors import Invalid, NotAllowed, NotFound
 from facilitator.extensions import db
+from facilitator.safety.models import SafetyFlag
 from facilitator.sessions import services as session_services
-from facilitator.support.models import SafetyFlag
 from facilitator.wins import services
 from facilitator.wins.models import Win, WinReaction
 

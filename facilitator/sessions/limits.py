@@ -3,7 +3,7 @@
 Every capability that limits a person (support requests, wins, reactions) calls `check_limits`,
 so one rule decides, for all of them, how counting works and when words of risk go past a limit.
 Counters live in RATELIMIT_STORAGE_URI (shared by every worker when it points at Redis; per
-process with the default memory://) under keyed hashes (facilitator/anonymity.py), never a
+process with the default memory://) under keyed hashes (facilitator/sessions/anonymity.py), never a
 participant id: the counter store cannot tell who acted, and once the session's key is destroyed
 nobody can. See docs/privacy.md and docs/safety.md.
 """
@@ -15,9 +15,9 @@ from limits import RateLimitItem, RateLimitItemPerSecond, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
+from ..errors import NotAllowed
 from .anonymity import keyed_hash
-from .errors import NotAllowed
-from .sessions.models import LiveSession, Participant
+from .models import LiveSession, Participant
 
 # Fixed windows, as for socket events: a moving window's in-memory storage rescans every key's
 # events every 10 ms, which a room of thousands feels.

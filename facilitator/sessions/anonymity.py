@@ -10,8 +10,8 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from .errors import NotAllowed
-from .sessions.models import LiveSession
+from ..errors import NotAllowed
+from .models import LiveSession
 
 
 def keyed_hash(live_session: LiveSession, purpose: str, *parts: int | str) -> str:

@@ -8,11 +8,14 @@ facilitators get a private safety flag with the text. See docs/safety.md.
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy import select
 
-from ..clock import isoformat
+from ..accounts.models import Facilitator
+from ..audit.services import record_action
+from ..clock import isoformat, utcnow
+from ..errors import NotFound
 from ..extensions import db
 from ..sessions.models import LiveSession, Participant
-from ..sessions.realtime import announce_to_facilitators
 from .models import SafetyFlag
 from .screening import ScreenResult, load_phrase_list, screen_text
 
@@ -25,7 +28,7 @@ def screen_participant_text(
     Pass `participant` only where the text is not anonymous.
     """
     risk = find_risk(text)
-    return flag_text(live_session, text, risk, source, participant) if risk else None
+    return flag_text(live_session, text, risk, source, participant) if risk and text else None
 
 
 def find_risk(text: str | None) -> ScreenResult | None:
@@ -74,6 +77,23 @@ def flag_entry(flag: SafetyFlag) -> dict:
     }
 
 
-def announce_safety_flag(flag: SafetyFlag) -> None:
-    """Tell the session's facilitators, and nobody else, about a flag (after the commit)."""
-    announce_to_facilitators(flag.live_session_id, "safety_flagged", flag_entry(flag))
+def acknowledge_flag(actor: Facilitator, live_session: LiveSession, flag_id: int) -> SafetyFlag:
+    """Mark a safety flag as read; acknowledging twice changes nothing."""
+    flag = db.session.get(SafetyFlag, flag_id)
+    if flag is None or flag.live_session_id != live_session.id:
+        raise NotFound("We couldn't find that flag.")
+    if flag.acknowledged_at is None:
+        flag.acknowledge(actor.id, utcnow())
+        record_action(actor, "safety_flag.acknowledged", live_session=live_session, flag_id=flag_id)
+    return flag
+
+
+def session_flags(live_session: LiveSession) -> list[SafetyFlag]:
+    """Every safety flag of the session, oldest first."""
+    return list(
+        db.session.scalars(
+            select(SafetyFlag)
+            .where(SafetyFlag.live_session_id == live_session.id)
+            .order_by(SafetyFlag.created_at, SafetyFlag.id)
+        )
+    )

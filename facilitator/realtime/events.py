@@ -1,0 +1,226 @@
+"""Socket events: the payload rules and the one wrapper every event goes through.
+
+A capability declares its events on a `SocketEvents` group (`@events.facilitator(...)`,
+`@events.participant(...)`) and registers the group in its own `init_app`. Every event then
+gets the same treatment, in this order: a per-connection rate limit; the payload checked against
+the event's schema (exact types, lengths, ids a database can hold, no unknown fields, no control
+characters); the caller loaded from the connection and checked against the database as it is
+now; the handler, which only translates (calls services, says what to announce, returns the
+ack); then one commit, after which the announcements are sent; and any refusal turned into a
+kind `{"ok": false, "error": ...}` ack after a rollback, so a refused event writes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
+
+from flask import Flask, current_app, request
+from limits import parse as parse_rate
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from ..errors import DomainError
+from ..extensions import db, socketio
+from ..text import remove_control_characters
+from .callers import FacilitatorCaller, ParticipantCaller, load_facilitator_caller, load_participant_caller
+from .rooms import FACILITATOR_NS, PARTICIPANT_NS
+
+RATE_LIMITED_MESSAGE = "That was a lot at once. Please wait a few seconds, then try again."
+UNEXPECTED_MESSAGE = "Something went wrong on our side. Please try again in a moment."
+NOT_LIVE_MESSAGE = "This session isn't live any more."
+WAITING_MESSAGE = "You'll be able to do this once the facilitator lets you in."
+ONE_MESSAGE = "That didn't go through: please send one message at a time."
+
+# Counters for the connections this process holds; a connection never moves between processes.
+# A fixed window: a moving one keeps every event and rescans them all every 10 ms, which costs
+# a busy server more than all its answers (measured with 4,000 phones).
+_rate_limiter = FixedWindowRateLimiter(MemoryStorage())
+
+
+class Payload(BaseModel):
+    """Base for event payload schemas: exact types, no unknown fields, no control characters."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _without_control_characters(cls, value: Any) -> Any:
+        return _clean_strings(value)
+
+
+def _clean_strings(value: Any) -> Any:
+    """Strings (also inside lists) without control characters or surrounding spaces."""
+    if isinstance(value, list):
+        return [_clean_strings(item) for item in value]
+    return remove_control_characters(value).strip() if isinstance(value, str) else value
+
+
+class Empty(Payload):
+    """For events that carry no data."""
+
+
+# A database id (PostgreSQL INTEGER): a larger number is nobody's id, and must not reach a query.
+DB_ID_MAX = 2**31 - 1
+DbId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
+
+# Made by the phone for each submission, so that a resend is recognised as the same one.
+ClientId = Annotated[str, StringConstraints(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+def ok(**data: Any) -> dict:
+    return {"ok": True, **data}
+
+
+def error(message: str) -> dict:
+    return {"ok": False, "error": message}
+
+
+_FRIENDLY_ERRORS = {
+    "missing": "is missing",
+    "extra_forbidden": "isn't something we expected",
+    "string_too_long": "is too long ({max_length} characters at most)",
+    "string_too_short": "can't be empty",
+    "too_long": "has too many items ({max_length} at most)",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+    "literal_error": "must be one of: {expected}",
+}
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    """One plain sentence about the first problem in a payload."""
+    problem = exc.errors(include_url=False)[0]
+    # The name may be the client's own (an unknown field): never echo more than a short, clean one.
+    field = remove_control_characters(".".join(str(part) for part in problem["loc"]), multiline=False)[:40]
+    field = field or "the message"
+    template = _FRIENDLY_ERRORS.get(problem["type"], "doesn't look right")
+    try:
+        detail = template.format(**problem.get("ctx", {}))
+    except (KeyError, IndexError):
+        detail = "doesn't look right"
+    return f"That didn't go through: {field.replace('_', ' ')} {detail}."
+
+
+CallerT = TypeVar("CallerT", FacilitatorCaller, ParticipantCaller)
+FacilitatorHandler = Callable[[FacilitatorCaller, Any], dict]
+ParticipantHandler = Callable[[ParticipantCaller, Any], dict]
+
+
+@dataclass(frozen=True)
+class EventSpec(Generic[CallerT]):
+    """One socket event: who may send it, its payload schema and its handler."""
+
+    name: str
+    namespace: str
+    schema: type[Payload]
+    handler: Callable[[CallerT, Any], dict]
+    needs_live: bool = True  # refused once the session is no longer live
+    allow_waiting: bool = False  # participants: also from the waiting room
+
+
+class SocketEvents:
+    """A capability's socket events; `register(app)` in its init_app puts them on the server."""
+
+    def __init__(self) -> None:
+        self.specs: list[EventSpec] = []
+
+    def facilitator(
+        self, name: str, schema: type[Payload] = Empty, *, needs_live: bool = True
+    ) -> Callable[[Callable[[FacilitatorCaller, Any], dict]], Callable[[FacilitatorCaller, Any], dict]]:
+        """Declare an event a facilitator's console sends on /facilitator."""
+
+        def declare(
+            handler: Callable[[FacilitatorCaller, Any], dict],
+        ) -> Callable[[FacilitatorCaller, Any], dict]:
+            self.specs.append(EventSpec(name, FACILITATOR_NS, schema, handler, needs_live))
+            return handler
+
+        return declare
+
+    def participant(
+        self,
+        name: str,
+        schema: type[Payload] = Empty,
+        *,
+        needs_live: bool = True,
+        allow_waiting: bool = False,
+    ) -> Callable[[Callable[[ParticipantCaller, Any], dict]], Callable[[ParticipantCaller, Any], dict]]:
+        """Declare an event a participant's phone sends on /participant."""
+
+        def declare(
+            handler: Callable[[ParticipantCaller, Any], dict],
+        ) -> Callable[[ParticipantCaller, Any], dict]:
+            self.specs.append(EventSpec(name, PARTICIPANT_NS, schema, handler, needs_live, allow_waiting))
+            return handler
+
+        return declare
+
+    def register(self, app: Flask) -> None:
+        """Put these events on the Socket.IO server, each behind the shared checks."""
+        registered = app.extensions.setdefault("stepwise.socket_events", {})
+        for spec in self.specs:
+            socketio.on_event(spec.name, _dispatcher(spec), namespace=spec.namespace)
+            registered[(spec.namespace, spec.name)] = spec
+
+
+def registered_events(app: Flask) -> dict[tuple[str, str], EventSpec]:
+    """Every socket event the app's capabilities registered, by (namespace, name)."""
+    return dict(app.extensions.get("stepwise.socket_events", {}))
+
+
+def current_sid() -> str:
+    """The Socket.IO id of the connection whose event (or connect) is being handled."""
+    # Flask-SocketIO sets `sid` on the request it makes for each event; Flask's Request has no such field.
+    sid: str = request.sid  # type: ignore[attr-defined]
+    return sid
+
+
+def _within_rate_limit() -> bool:
+    limit = parse_rate(current_app.config["SOCKET_EVENT_RATE_LIMIT"])
+    return _rate_limiter.hit(limit, "socket-event", current_sid())
+
+
+def _caller(spec: EventSpec) -> FacilitatorCaller | ParticipantCaller:
+    """The caller, refused when the session or their place in it does not allow the event."""
+    caller: FacilitatorCaller | ParticipantCaller
+    if spec.namespace == FACILITATOR_NS:
+        caller = load_facilitator_caller(current_sid())
+    else:
+        caller = load_participant_caller(current_sid())
+        if not (caller.participant.is_in_room or spec.allow_waiting):
+            raise DomainError(WAITING_MESSAGE)
+    if spec.needs_live and not caller.live_session.is_live:
+        raise DomainError(NOT_LIVE_MESSAGE)
+    return caller
+
+
+def _dispatcher(spec: EventSpec) -> Callable[..., dict]:
+    """The function Flask-SocketIO calls for the event: checks, handler, commit, announcements."""
+
+    @functools.wraps(spec.handler)
+    def dispatch(*args: Any) -> dict:
+        if not _within_rate_limit():
+            return error(RATE_LIMITED_MESSAGE)
+        if len(args) > 1:
+            return error(ONE_MESSAGE)
+        try:
+            payload = spec.schema.model_validate(args[0] if args and args[0] is not None else {})
+        except ValidationError as exc:
+            return error(describe_invalid(exc))
+        try:
+            ack = spec.handler(_caller(spec), payload)
+            db.session.commit()  # what the handler announced is sent now (facilitator/transactions.py)
+        except DomainError as exc:
+            db.session.rollback()
+            return error(exc.message)
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("Socket event %s failed", spec.name)
+            return error(UNEXPECTED_MESSAGE)
+        return ack
+
+    return dispatch
