@@ -61,11 +61,6 @@ class ConnectionGuard:
         eio.on("connect", self._guard_connect(eio.handlers["connect"]))
         eio.on("disconnect", self._guard_disconnect(eio.handlers["disconnect"]))
 
-    def open_connections(self, address: str) -> int:
-        """How many connections `address` holds in this process."""
-        with self._lock:
-            return self._open_at[address]
-
     # --- the handlers -----------------------------------------------------------------------
 
     def _guard_connect(self, connect: Callable) -> Callable:

@@ -91,6 +91,3 @@ class Group(Model):
     def role_of(self, facilitator: Facilitator) -> Role | None:
         """The facilitator's role in this group, or None if they don't run it."""
         return next((Role(m.role) for m in self.memberships if m.facilitator_id == facilitator.id), None)
-
-    def lead(self) -> Facilitator | None:
-        return next((m.facilitator for m in self.memberships if m.role == Role.LEAD), None)

@@ -48,11 +48,6 @@ def announce_to_room(live_session_id: int, event: str, data: dict) -> None:
     _emit(event, data, [consoles_room(live_session_id), screen_room(live_session_id)], FACILITATOR_NS)
 
 
-def announce_to_screen(live_session_id: int, event: str, data: dict) -> None:
-    """To the projected shared screen only."""
-    _emit(event, data, screen_room(live_session_id), FACILITATOR_NS)
-
-
 def announce_to_participant(participant_id: int, event: str, data: dict) -> None:
     """To every connection of one participant (what only they may see)."""
     _emit(event, data, participant_phones_room(participant_id), PARTICIPANT_NS)

@@ -78,7 +78,7 @@ def suggest_display_name() -> str:
 
 def sessions_of(group: Group) -> list[LiveSession]:
     """The group's sessions: live first, then upcoming, then past ones, newest first."""
-    order = {SessionState.LIVE: 0, SessionState.SCHEDULED: 1, SessionState.ENDED: 2}
+    order: dict[str, int] = {SessionState.LIVE: 0, SessionState.SCHEDULED: 1, SessionState.ENDED: 2}
     sessions = db.session.scalars(
         select(LiveSession).where(LiveSession.group_id == group.id).order_by(LiveSession.created_at.desc())
     )
@@ -246,10 +246,6 @@ def find_seat(live_session: LiveSession, participant_id: int | None) -> Particip
     if participant is None or participant.live_session_id != live_session.id:
         return None
     return participant
-
-
-def present_participants(live_session: LiveSession) -> list[Participant]:
-    return [p for p in live_session.participants if p.is_in_room]
 
 
 def _participant_of(live_session: LiveSession, participant_id: int) -> Participant:

@@ -3,7 +3,7 @@ import pytest
 from facilitator.audit.models import AuditEntry
 from facilitator.extensions import db
 from facilitator.groups import services as group_services
-from facilitator.groups.models import Group
+from facilitator.groups.models import Group, Role
 from facilitator.realtime.rooms import FACILITATOR_NS
 
 from ..conftest import facilitator_socket, login, post_form
@@ -113,7 +113,8 @@ def signed_in(app, facilitator):
 def add_member(group, facilitator, *, is_admin: bool = False, name: str = "Sam Co"):
     """Make a facilitator and add them to the group as a co-facilitator."""
     colleague = facilitator(name, is_admin=is_admin)
-    group_services.add_co_facilitator(group.lead(), group, colleague.email)
+    lead = next(membership.facilitator for membership in group.memberships if membership.role == Role.LEAD)
+    group_services.add_co_facilitator(lead, group, colleague.email)
     db.session.commit()
     return colleague
 

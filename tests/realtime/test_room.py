@@ -1,7 +1,10 @@
 """The room's live channel: who may connect, presence, the agenda, admitting and removing."""
 
+from datetime import timedelta
+
 import pytest
 
+from facilitator.clock import utcnow
 from facilitator.extensions import db, socketio
 from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services
@@ -235,3 +238,35 @@ def test_shared_screen_sees_only_what_the_room_sees(app, facilitator_client, con
     ack = screen.emit("move_step", {"index": 0}, namespace=FACILITATOR_NS, callback=True)
     assert ack["ok"] is False
     assert "shared screen only shows the room" in ack["error"]
+
+
+def test_starting_a_scheduled_session_over_http_tells_its_open_consoles(
+    app, facilitator, facilitator_client, group
+):
+    later = services.create_session(
+        facilitator, group, title="Later", waiting_room=False, scheduled_for=utcnow() + timedelta(hours=1)
+    )
+    db.session.commit()
+    console = facilitator_socket(app, facilitator_client, later)
+    [state] = received(console, FACILITATOR_NS, "session_state")
+    assert state["session"]["state"] == "scheduled"
+    response = post_form(
+        facilitator_client, f"/sessions/{later.id}/start", {}, form_url=f"/sessions/{later.id}"
+    )
+    assert response.status_code == 302
+    [update] = received(console, FACILITATOR_NS, "session_updated")
+    assert update["session"]["state"] == "live"
+
+
+def test_ending_a_session_over_http_tells_every_screen_and_closes_the_phones(
+    app, facilitator_client, console, live_session, join
+):
+    phone = join(live_session)
+    response = post_form(
+        facilitator_client, f"/sessions/{live_session.id}/end", {}, form_url=f"/sessions/{live_session.id}"
+    )
+    assert response.status_code == 302
+    [ended] = received(console, FACILITATOR_NS, "session_ended")
+    assert ended["take_home_url"].startswith("/take-home/")
+    assert phone.events("session_ended")[0]["take_home_url"] == ended["take_home_url"]
+    assert not phone.socket.is_connected(PARTICIPANT_NS)
