@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from flask import Flask, current_app
 from sqlalchemy import ColumnElement, select, update
@@ -22,7 +22,9 @@ from .extensions import db, socketio
 
 
 class _WithId(Protocol):
-    id: Mapped[int]
+    """A model with an integer `id` column (a class attribute, as the ORM maps it)."""
+
+    id: ClassVar[Mapped[int]]
 
 
 ModelT = TypeVar("ModelT", bound=_WithId)

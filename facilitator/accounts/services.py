@@ -306,7 +306,8 @@ def reset_password(reset: PasswordReset, new_password: str) -> Facilitator:
     if not reset.is_usable(now):
         raise NotFound(RESET_GONE_MESSAGE)
     check_password_policy(new_password)
-    facilitator = db.session.get(Facilitator, reset.facilitator_id)
+    # A reset goes with its facilitator (ON DELETE CASCADE), so the account is there.
+    facilitator = db.session.get_one(Facilitator, reset.facilitator_id)
     facilitator.password_hash = _password_hasher().hash(new_password)
     ended = end_sign_ins(facilitator, "password_reset")
     reset.used_at = now

@@ -139,7 +139,8 @@ def announce_answer(
     """Named rounds: send the consoles a new or changed answer now, and the round's recount a
     moment later. Anonymous rounds: nothing now (not even a count); the answer waits for its batch."""
     if checkin_round.anonymous:
-        schedule_release(live_session.id, checkin_round.id, answer.release_at)
+        if answer.release_at is not None:  # always, for a changed anonymous answer
+            schedule_release(live_session.id, checkin_round.id, answer.release_at)
         return
     response = services.response_entry(answer, participant.display_name)
     announce_to_consoles(
@@ -149,7 +150,9 @@ def announce_answer(
 
     def recount() -> None:
         fresh_session = db.session.get(LiveSession, live_session_id)
-        announce_round_tally(fresh_session, db.session.get(CheckInRound, round_id))
+        fresh_round = db.session.get(CheckInRound, round_id)
+        if fresh_session is not None and fresh_round is not None:
+            announce_round_tally(fresh_session, fresh_round)
 
     announce_soon(f"round-{round_id}", recount)
 

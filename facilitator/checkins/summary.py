@@ -39,15 +39,19 @@ def _round_summary(live_session: LiveSession, checkin_round: CheckInRound) -> di
 
 
 def _moods_by_participant(checkin_round: CheckInRound) -> dict[int, int]:
-    return dict(
-        db.session.execute(
-            select(CheckInAnswer.participant_id, CheckInAnswer.mood).where(
-                CheckInAnswer.round_id == checkin_round.id,
-                CheckInAnswer.participant_id.is_not(None),
-                CheckInAnswer.mood.is_not(None),
-            )
-        ).all()
-    )
+    rows = db.session.execute(
+        select(CheckInAnswer.participant_id, CheckInAnswer.mood).where(
+            CheckInAnswer.round_id == checkin_round.id,
+            CheckInAnswer.participant_id.is_not(None),
+            CheckInAnswer.mood.is_not(None),
+        )
+    ).all()
+    # The query already leaves out rows without a participant or a mood; this only narrows the types.
+    return {
+        participant_id: mood
+        for participant_id, mood in rows
+        if participant_id is not None and mood is not None
+    }
 
 
 def _people_shift(live_session: LiveSession, first: CheckInRound, last: CheckInRound) -> list[dict]:
@@ -130,18 +134,24 @@ def checkins_summary(live_session: LiveSession) -> dict:
     check_in = summaries[first_in.id] if first_in else None
     check_out = summaries[last_out.id] if last_out else None
     average_in, average_out = round_average(check_in), round_average(check_out)
-    shift = None
+    shift: dict[str, object] | None = None
     if average_in is not None and average_out is not None:
         change = round(average_out - average_in, 1)
-        shift = {"average_in": average_in, "average_out": average_out, "change": change}
-        shift["direction"] = direction_of(change)
-    named = first_in and last_out and not first_in.anonymous and not last_out.anonymous
+        shift = {
+            "average_in": average_in,
+            "average_out": average_out,
+            "change": change,
+            "direction": direction_of(change),
+        }
+    people = None
+    if first_in and last_out and not first_in.anonymous and not last_out.anonymous:
+        people = _people_shift(live_session, first_in, last_out)
     main_ids = {r.id for r in (first_in, last_out) if r is not None}
     return {
         "check_in": check_in,
         "check_out": check_out,
         "shift": shift,
-        "people": _people_shift(live_session, first_in, last_out) if named else None,
+        "people": people,
         "other_rounds": [entry for entry in summaries.values() if entry["id"] not in main_ids],
     }
 

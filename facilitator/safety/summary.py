@@ -22,6 +22,7 @@ def safety_flags_summary(live_session: LiveSession) -> dict:
 
     Only where and when: the flagged words themselves stay with the flag (and go with the purge).
     """
+    flagged = session_flags(live_session)
     flags = [
         {
             "source": flag.source,
@@ -30,9 +31,13 @@ def safety_flags_summary(live_session: LiveSession) -> dict:
             "acknowledged_at": isoformat(flag.acknowledged_at),
             "seconds_to_acknowledge": seconds_between(flag.created_at, flag.acknowledged_at),
         }
-        for flag in session_flags(live_session)
+        for flag in flagged
     ]
-    waits = [flag["seconds_to_acknowledge"] for flag in flags if flag["seconds_to_acknowledge"] is not None]
+    waits = [
+        wait
+        for flag in flagged
+        if (wait := seconds_between(flag.created_at, flag.acknowledged_at)) is not None
+    ]
     return {"count": len(flags), **acknowledgement_times(waits), "flags": flags}
 
 

@@ -7,6 +7,7 @@ import secrets
 
 from flask import Request, Response, after_this_request, current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response as BaseResponse
 
 from .models import LiveSession, Participant
 
@@ -21,7 +22,7 @@ def cookie_name(live_session_id: int) -> str:
     return f"stepwise_seat_{live_session_id}"
 
 
-def give_seat(response: Response, participant: Participant) -> None:
+def give_seat(response: BaseResponse, participant: Participant) -> None:
     """Remember this phone's participant for this session in an HttpOnly cookie."""
     token = _serializer().dumps({"p": participant.id, "s": participant.live_session_id})
     response.set_cookie(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypedDict
 
 WIDTH, HEIGHT = 640, 280
 PHONE_WIDTH, PHONE_HEIGHT = 360, 240  # for a page read on a phone: the labels stay legible
@@ -104,6 +104,15 @@ class Chart:
     empty: bool = False
 
 
+class _Frame(TypedDict):
+    """The size of a chart and where its plot ends (Chart's fields of the same names)."""
+
+    width: int
+    height: int
+    plot_right: int
+    plot_bottom: int
+
+
 def nice_top(highest: float) -> tuple[int, int]:
     """A round top for a count axis and the step between its (at most five) ticks."""
     magnitude = 1
@@ -150,7 +159,12 @@ def build_chart(
     are not drawn. `category_name` words each bar's and point's title: "Check-in, mood 3: 1".
     """
     values = [v for s in series for v in [*s.values, *(s.smoothed or [])] if v is not None]
-    frame = {"width": width, "height": height, "plot_right": width - RIGHT, "plot_bottom": height - BOTTOM}
+    frame: _Frame = {
+        "width": width,
+        "height": height,
+        "plot_right": width - RIGHT,
+        "plot_bottom": height - BOTTOM,
+    }
     if not labels or not values:
         return Chart(title=title, description=description, y_label=y_label, empty=True, **frame)
     if y_range is None:
@@ -182,9 +196,9 @@ def build_chart(
             if s.style == "bars":
                 x = xs[index] - band * 0.35 + bar_slots[id(s)] * bar_width
                 y = y_of(value)
-                height = chart.plot_bottom - y
+                bar_height = chart.plot_bottom - y
                 chart.bars.append(
-                    Bar(round(x, 1), round(y, 1), round(bar_width, 1), round(height, 1), s.colour, label)
+                    Bar(round(x, 1), round(y, 1), round(bar_width, 1), round(bar_height, 1), s.colour, label)
                 )
             else:
                 chart.points.append(

@@ -89,7 +89,9 @@ def request_support(
         over_cap=OPEN_CAP_MESSAGE if capped else None,
     )
     # A risk is only ever found in a message.
-    flag = flag_text(live_session, message, risk, "support_message", participant) if risk and message else None
+    flag = (
+        flag_text(live_session, message, risk, "support_message", participant) if risk and message else None
+    )
     support_request = SupportRequest(
         live_session_id=live_session.id,
         participant_id=participant.id,

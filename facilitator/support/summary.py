@@ -43,7 +43,9 @@ def support_summary(live_session: LiveSession) -> dict:
         for request in requests
     ]
     waits = [
-        entry["seconds_to_acknowledge"] for entry in entries if entry["seconds_to_acknowledge"] is not None
+        wait
+        for request in requests
+        if (wait := seconds_between(request.created_at, request.acknowledged_at)) is not None
     ]
     return {
         "count": len(entries),

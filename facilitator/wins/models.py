@@ -28,7 +28,8 @@ class WinKind(StrEnum):
     ASKED_FOR_HELP = "asked_for_help"
 
 
-WIN_KIND_LABELS = {
+# Keyed by WinKind; a win's `kind` column holds the same strings.
+WIN_KIND_LABELS: dict[str, str] = {
     WinKind.SHOWED_UP: "Showed up",
     WinKind.KEPT_A_ROUTINE: "Kept a routine",
     WinKind.SAID_NO: "Said no",

@@ -125,7 +125,7 @@ def share_win(caller: ParticipantCaller, payload: SharePayload) -> dict:
         announce_to_consoles(
             caller.live_session.id, "win_pending", {"win": services.console_entry(shared.win)}
         )
-    elif shared.changed and shared.win.status == WinStatus.QUEUED:
+    elif shared.changed and shared.win.status == WinStatus.QUEUED and shared.win.release_at is not None:
         schedule_release(caller.live_session.id, shared.win.release_at)
     release_and_announce(caller.live_session)
     return ok(client_id=payload.client_id, win=services.own_entry(shared.win), held=shared.flag is not None)
