@@ -29,14 +29,14 @@ run: migrate  ## Serve on http://$(HOST):$(PORT) (SQLite in instance/, one event
 browser:  ## Debian's Chromium and PostgreSQL, for the browser and PostgreSQL tests
 	@bash scripts/ensure-test-tools.sh
 
-test: $(VENV)/.dev browser  ## Lint, then every test
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint browser  ## Lint, then every test
 	$(BIN)/python -m pytest
 
-lint: $(VENV)/.dev
+lint: $(VENV)/.dev  ## Style, the package's dependency contracts, types
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
