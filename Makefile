@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: run test lint format migrate browser clean
+.PHONY: run test test-fast lint format migrate browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ browser:  ## Debian's Chromium and PostgreSQL, for the browser and PostgreSQL te
 
 test: lint browser  ## Lint, then every test
 	$(BIN)/python -m pytest
+
+test-fast: lint  ## Lint, then every test but the browser, real-server (live) and PostgreSQL ones
+	$(BIN)/python -m pytest -n 2 -m "not (browser or live or postgres)"
 
 lint: $(VENV)/.dev  ## Style, the package's dependency contracts, types
 	$(BIN)/ruff check .

@@ -1,8 +1,15 @@
 """Shared fixtures: an app on a throwaway SQLite file, signed-in clients, socket clients,
-a real server in a subprocess, PostgreSQL, and headless Chromium."""
+a real server in a subprocess, PostgreSQL, and headless Chromium.
+
+Tests get their tier's marker from the fixtures they use (`pytest_collection_modifyitems` below):
+`browser`, `live` (a real server in a subprocess) and `postgres`. `make test-fast` leaves those
+out; `make test` runs everything.
+"""
 
 from __future__ import annotations
 
+import gc
+import inspect
 import os
 import re
 import shutil
@@ -18,8 +25,10 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from flask import g
 from flask.ctx import RequestContext
-from flask.globals import _cv_app
+from flask_socketio.test_client import SocketIOTestClient
+from jinja2 import BytecodeCache
 
 from config import TestConfig
 from facilitator import create_app
@@ -33,6 +42,69 @@ from facilitator.sessions import services as session_services
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "a long enough password"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Hypothesis keeps its cache in the working directory unless told otherwise.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(ROOT / ".hypothesis"))
+
+
+# --- tiers ------------------------------------------------------------------------------------
+
+# A test that uses one of these fixtures, directly or through another fixture, gets the marker.
+TIER_FIXTURES = {
+    "browser": {"browser", "new_context"},
+    "live": {"live_server", "start_live_server"},
+    "postgres": {"postgres_url"},
+}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for marker, fixtures in TIER_FIXTURES.items():
+            if used & fixtures:
+                item.add_marker(marker)
+        # A test that builds a LiveServer itself (or through a helper of the suite) is live too; one
+        # that does it in a fixture of its own is stopped by LiveServer.__post_init__.
+        function = getattr(item, "function", None)
+        if function is not None and _names(function, LiveServer):
+            item.add_marker("live")
+
+
+def _names(function, target, seen: set | None = None) -> bool:
+    """Whether `function`'s code, or that of a function of the suite it calls, names `target`."""
+    seen = set() if seen is None else seen
+    code = getattr(function, "__code__", None)
+    if code is None or code in seen:
+        return False
+    seen.add(code)
+    names, codes = set(), [code]
+    while codes:
+        current = codes.pop()
+        names.update(current.co_names)
+        codes.extend(const for const in current.co_consts if inspect.iscode(const))
+    for name in names:
+        value = function.__globals__.get(name)
+        if value is target:
+            return True
+        in_the_suite = inspect.isfunction(value) and value.__module__.startswith("tests")
+        if in_the_suite and _names(value, target, seen):
+            return True
+    return False
+
+
+_current_test: list[pytest.Item] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item) -> None:
+    _current_test[:] = [item]
+
+
+def pytest_collection_finish(session) -> None:
+    # What is loaded by now lives for the whole run: keep it out of the garbage collector's scans,
+    # and scan less often (each test builds and drops a whole app, many objects in cycles).
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 # --- the app and its database -----------------------------------------------------------------
@@ -43,32 +115,71 @@ class IsolatedRequestContext(RequestContext):
 
     Tests keep one app context open so they can use the database directly; Flask reuses it for
     requests made meanwhile, and without this every client would share `g` (and with it
-    Flask-Login's cached user and Flask-WTF's CSRF token).
+    Flask-Login's cached user, Flask-WTF's CSRF token and the current sign-in). So what the
+    test's `g` holds is set aside while the request runs, and put back after.
     """
 
     def push(self) -> None:
         super().push()
-        app_context = _cv_app.get()
-        self._outer_g = app_context.g
-        app_context.g = self.app.app_ctx_globals_class()
+        self._g = g._get_current_object()
+        self._set_aside = {name: self._g.pop(name) for name in list(self._g)}
 
     def pop(self, *args) -> None:
-        _cv_app.get().g = self._outer_g
         super().pop(*args)
+        for name in list(self._g):
+            self._g.pop(name)
+        for name, value in self._set_aside.items():
+            setattr(self._g, name, value)
+
+
+class SharedBytecodeCache(BytecodeCache):
+    """Templates compiled once for the whole run, not once for each test's app."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = SharedBytecodeCache()
+
+
+@pytest.fixture(scope="session")
+def empty_database(tmp_path_factory) -> Path:
+    """A SQLite file with the schema and no rows, copied for each test rather than built again."""
+    path = tmp_path_factory.mktemp("schema") / "stepwise.db"
+    config = TestConfig()
+    config.INSTANCE_DIR = path.parent / "instance"
+    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{path}"
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return path
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, empty_database):
     config = TestConfig()
     config.INSTANCE_DIR = tmp_path / "instance"
     config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'stepwise.db'}"
+    shutil.copyfile(empty_database, tmp_path / "stepwise.db")
     app = create_app(config)
     app.request_context = lambda environ: IsolatedRequestContext(app, environ)
+    app.jinja_env.bytecode_cache = TEMPLATES
     with app.app_context():
-        db.create_all()
         yield app
         db.session.remove()
         db.engine.dispose()
+    # Flask-SocketIO's test client keeps every client it made (and with it the app) for good.
+    for eio_sid, socket_client in list(SocketIOTestClient.clients.items()):
+        if socket_client.app is app:
+            del SocketIOTestClient.clients[eio_sid]
 
 
 @pytest.fixture
@@ -251,6 +362,15 @@ class LiveServer:
     process: subprocess.Popen | None = None
     extra_env: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        test = _current_test[0] if _current_test else None
+        if test is not None and test.get_closest_marker("live") is None:
+            pytest.fail(
+                f"{test.nodeid} starts a real server without the `live` marker, so `make test-fast` "
+                "would run it: build it with the live_server or start_live_server fixture.",
+                pytrace=False,
+            )
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
@@ -301,13 +421,28 @@ class LiveServer:
         return (self.instance_dir / "server.log").read_text()
 
 
+@pytest.fixture(scope="session")
+def start_live_server(tmp_path_factory) -> Iterator[Callable[..., LiveServer]]:
+    """Start a real server on a new database, with settings given as environment variables; each
+    is stopped at the end of the run if the test has not stopped it."""
+    servers: list[LiveServer] = []
+
+    def start(**env: str) -> LiveServer:
+        instance = tmp_path_factory.mktemp("live-instance")
+        server = LiveServer(instance, f"sqlite:///{instance / 'stepwise.db'}", extra_env=env)
+        servers.append(server)
+        server.flask("db", "upgrade")
+        server.start()
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
 @pytest.fixture
-def live_server(tmp_path) -> Iterator[LiveServer]:
-    instance = tmp_path / "live-instance"
-    instance.mkdir()
-    server = LiveServer(instance, f"sqlite:///{instance / 'stepwise.db'}")
-    server.flask("db", "upgrade")
-    server.start()
+def live_server(start_live_server) -> Iterator[LiveServer]:
+    server = start_live_server()
     yield server
     server.stop()
 

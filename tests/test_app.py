@@ -5,6 +5,8 @@ import pytest
 from config import Config
 from facilitator import create_app
 
+from .conftest import ROOT
+
 
 def test_healthz_reports_app_and_database(client):
     response = client.get("/healthz")
@@ -43,9 +45,7 @@ def test_static_files_may_be_cached(client, facilitator):
 
 
 def test_templates_have_no_inline_script_or_style():
-    from pathlib import Path
-
-    for template in Path("templates").rglob("*.html"):
+    for template in (ROOT / "templates").rglob("*.html"):
         text = template.read_text()
         assert "<script>" not in text and "style=" not in text and "<style" not in text, template
         assert "http://" not in text and "https://" not in text, f"{template} loads something from elsewhere"

@@ -206,19 +206,10 @@ def test_werkzeug_request_lines_are_redacted():
     assert record.getMessage() == '127.0.0.1 - - "GET /j/Xy7_… HTTP/1.1" 200 5'
 
 
-def _start(tmp_path, **env: str) -> LiveServer:
-    instance = tmp_path / "live-instance"
-    instance.mkdir(exist_ok=True)
-    server = LiveServer(instance, f"sqlite:///{instance / 'stepwise.db'}", extra_env=env)
-    server.flask("db", "upgrade")
-    server.start()
-    return server
-
-
 @pytest.fixture(scope="module")
-def edge_server(tmp_path_factory) -> Iterator[LiveServer]:
+def edge_server(start_live_server) -> Iterator[LiveServer]:
     """One real server (eventlet) for the tests below; connections must identify within 1 second."""
-    server = _start(tmp_path_factory.mktemp("edges"), UNIDENTIFIED_CONNECTION_SECONDS="1")
+    server = start_live_server(UNIDENTIFIED_CONNECTION_SECONDS="1")
     yield server
     server.stop()
 
@@ -253,8 +244,8 @@ def test_the_access_log_shows_no_whole_token(edge_server, edge_room):
     _assert_log_keeps_secrets(edge_server.log(), edge_room.join_token, other_token)
 
 
-def test_the_threading_server_log_shows_no_whole_token(tmp_path):
-    server = _start(tmp_path, SOCKETIO_ASYNC_MODE="threading")
+def test_the_threading_server_log_shows_no_whole_token(start_live_server):
+    server = start_live_server(SOCKETIO_ASYNC_MODE="threading")
     try:
         join_token, other_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         _request_secret_links(server, join_token, other_token)
@@ -313,9 +304,9 @@ def test_identified_connections_stay_open(edge_server, edge_room):
         phone_socket.disconnect()
 
 
-def test_connections_per_address_are_capped(tmp_path):
-    server = _start(
-        tmp_path, MAX_CONNECTIONS_PER_ADDRESS="2", TRUSTED_PROXIES="1", UNIDENTIFIED_CONNECTION_SECONDS="0"
+def test_connections_per_address_are_capped(start_live_server):
+    server = start_live_server(
+        MAX_CONNECTIONS_PER_ADDRESS="2", TRUSTED_PROXIES="1", UNIDENTIFIED_CONNECTION_SECONDS="0"
     )
     try:
         room = open_live_room(server)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -22,7 +23,11 @@ class NewSessionForm(Form):
         validators=[Optional()],
         format="%Y-%m-%dT%H:%M",
     )
-    # Filled in by the browser, so a time typed in the facilitator's local time is stored as UTC.
+    # Filled in by the browser, so a time typed in the facilitator's local time is stored as UTC: its
+    # time zone (e.g. "Europe/London"), which gives the offset in force on the scheduled date, and,
+    # for when that is missing or unknown here, its offset from UTC now (JavaScript's sign: minutes
+    # to add to local time).
+    time_zone = StringField(widget=HiddenInput(), validators=[Optional(), Length(max=64)])
     utc_offset_minutes = IntegerField(
         widget=HiddenInput(), default=0, validators=[Optional(), NumberRange(-900, 900)]
     )
@@ -31,9 +36,25 @@ class NewSessionForm(Form):
     wins_show_at_once = BooleanField("Show small wins at once, without checking them first")
 
     def scheduled_for_utc(self) -> datetime | None:
-        if self.scheduled_for.data is None:
+        local = self.scheduled_for.data
+        if local is None:
             return None
-        return self.scheduled_for.data + timedelta(minutes=self.utc_offset_minutes.data or 0)
+        zone = _time_zone(self.time_zone.data)
+        if zone is not None:
+            # Today's offset would be an hour off across a change of clocks. A time the clocks skip
+            # (or repeat) is read with the offset before the change, as browsers read it.
+            return local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+        return local + timedelta(minutes=self.utc_offset_minutes.data or 0)
+
+
+def _time_zone(name: str | None) -> ZoneInfo | None:
+    """The IANA time zone called `name`, or None for no name or one unknown here."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # unknown, or not a plain key ("../x", "/etc/...")
+        return None
 
 
 class JoinCodeForm(Form):

@@ -7,9 +7,14 @@ for (const time of document.querySelectorAll("time[datetime]")) {
   }
 }
 
-// A scheduled time is typed in the facilitator's local time; the server stores UTC.
+// A scheduled time is typed in the facilitator's local time; the server stores UTC. The time zone
+// lets it use the offset of the scheduled date (across a clock change); today's offset is the
+// fallback for a zone the server does not know.
 for (const field of document.querySelectorAll('input[name="utc_offset_minutes"]')) {
   field.value = String(new Date().getTimezoneOffset());
+}
+for (const field of document.querySelectorAll('input[name="time_zone"]')) {
+  field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
 }
 
 const suggest = document.getElementById("suggest-name");

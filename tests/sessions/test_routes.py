@@ -1,10 +1,12 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from facilitator.clock import utcnow
 from facilitator.extensions import db
 from facilitator.sessions import services
+from facilitator.sessions.forms import NewSessionForm
 from facilitator.sessions.models import LiveSession, Participant
 
 from ..conftest import csrf_token, login, post_form
@@ -36,6 +38,58 @@ def test_schedule_a_session_in_local_time(facilitator_client, group):
     live_session = db.session.scalars(db.select(LiveSession)).one()
     assert live_session.state == "scheduled"
     assert live_session.scheduled_for == when
+
+
+def test_a_session_scheduled_across_a_change_of_clocks_takes_that_dates_offset(facilitator_client, group):
+    """The browser's offset is today's; its time zone gives the offset on the scheduled date."""
+    zone = ZoneInfo("America/New_York")
+    now = datetime.now(zone)
+    noons = (
+        now.replace(tzinfo=None, hour=12, minute=0, second=0, microsecond=0) + timedelta(days=n)
+        for n in range(1, 367)
+    )
+    # The first noon ahead on the other side of a change of clocks.
+    local = next(noon for noon in noons if noon.replace(tzinfo=zone).utcoffset() != now.utcoffset())
+    todays_offset = -now.utcoffset() // timedelta(minutes=1)  # as JavaScript's getTimezoneOffset()
+    page = facilitator_client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert 'name="time_zone"' in page and 'name="utc_offset_minutes"' in page
+    post_form(
+        facilitator_client,
+        f"/groups/{group.id}/sessions",
+        {
+            "title": "After the clocks change",
+            "scheduled_for": local.strftime("%Y-%m-%dT%H:%M"),
+            "utc_offset_minutes": str(todays_offset),
+            "time_zone": "America/New_York",
+        },
+        form_url=f"/groups/{group.id}",
+    )
+    scheduled_for = db.session.scalars(db.select(LiveSession.scheduled_for)).one()
+    assert scheduled_for == local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+    assert abs(scheduled_for - (local + timedelta(minutes=todays_offset))) == timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("typed", "offset", "zone", "expected"),
+    [
+        # Typed in winter for a summer evening in New York (UTC-5 then, UTC-4 on the day).
+        ("2026-07-01T18:00", 300, "America/New_York", datetime(2026, 7, 1, 22, 0)),
+        # Typed in summer for a winter evening in London (UTC+1 then, UTC on the day).
+        ("2026-12-01T18:00", -60, "Europe/London", datetime(2026, 12, 1, 18, 0)),
+        # 02:30 does not exist in New York on 8 March 2026: read as before the change, as browsers do.
+        ("2026-03-08T02:30", 300, "America/New_York", datetime(2026, 3, 8, 7, 30)),
+        # No time zone, or one unknown here: the browser's offset, as before.
+        ("2026-07-01T18:00", 300, "", datetime(2026, 7, 1, 23, 0)),
+        ("2026-07-01T18:00", 300, "Mars/Olympus", datetime(2026, 7, 1, 23, 0)),
+        ("2026-07-01T18:00", 300, "../../etc/passwd", datetime(2026, 7, 1, 23, 0)),
+    ],
+)
+def test_a_scheduled_time_in_utc(app, typed, offset, zone, expected):
+    form_data = {"scheduled_for": typed, "utc_offset_minutes": str(offset), "time_zone": zone}
+    with app.test_request_context(method="POST", data=form_data):
+        form = NewSessionForm(meta={"csrf": False})
+        assert form.validate(), form.errors
+        assert form.scheduled_for_utc() == expected
 
 
 def test_join_page_offers_a_friendly_name_and_crisis_resources(client, live_session):
