@@ -42,4 +42,8 @@ class SafetyFlag(Acknowledgeable, Model):
     text: Mapped[str] = mapped_column(Text)
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     matched: Mapped[list[str]] = mapped_column(JSON, default=list)  # the phrase-list entries found
+    # What a facilitator reads first: why it was flagged ("wish to be dead", "plan"), and how
+    # urgent it reads: "urgent", or "lower" when the writer also said they would not act on it.
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    urgency: Mapped[str] = mapped_column(String(10), default="urgent")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

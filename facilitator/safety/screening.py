@@ -1,26 +1,46 @@
 """Screen participants' free text for risk language: suicide, self-harm, overdose, harm to others.
 
-A safety net, not a diagnosis (see docs/safety.md). The phrases, harmless idioms and spelling
-fixes live in a human-editable TOML file whose header documents the format. A text is read the
-way the phrases are: folded to plain lower-case words, harmless idioms hidden, spelling slips
-fixed; then it is searched for whole-word phrases with regular expressions compiled once.
+A safety net, not a diagnosis (see docs/safety.md). The phrases, grouped by clinical construct,
+the words that give them context, harmless idioms and spelling fixes live in a human-editable TOML
+file whose header documents the format. A text is read the way the phrases are: cut into
+sentences and clauses, folded to plain lower-case words, harmless idioms hidden, spelling slips
+fixed. Each phrase found is then weighed in its clause: who it is about (the writer or someone
+else), whether it is negated, told as a past the writer has recovered from, or named as a topic
+of prevention work, a job or a film. What stays is a flag, with the reasons a facilitator reads
+and an urgency; "lower" only when the writer also said they will not act on it, or told of a
+distant past.
 """
 
+from __future__ import annotations
+
+import bisect
 import functools
 import os
 import re
 import string
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
 CATEGORIES = ("harm_to_others", "overdose", "self_harm", "suicide")
+URGENT, LOWER = "urgent", "lower"
 DEFAULT_PHRASES_FILE = Path(__file__).with_name("risk_phrases.toml")
 MIN_NEAR_MISS_LENGTH = 6
 GAP_WORDS = 3
+NEGATION_REACH = 6  # words between a negation and the phrase it governs, all of them fillers
+SUBJECT_REACH = 8  # words looked back for who a phrase is about
+# The reason a list in the older `[risk_phrases]` form (one list per category) gives its flags.
+LEGACY_REASONS = MappingProxyType(
+    {
+        "suicide": "suicidal thoughts",
+        "self_harm": "self-harm",
+        "overdose": "overdose",
+        "harm_to_others": "harm to others",
+    }
+)
 
 _APOSTROPHES = re.compile(r"['‘’ʼ`´]")
 _LEET_SYMBOLS, _LEET_DIGITS = "@$!|", "013457"
@@ -31,18 +51,41 @@ _DIGIT_LETTERS = str.maketrans(_LEET_DIGITS, "oieast")
 _WORD = re.compile(r"[^\W_]+")
 _SPACED_LETTERS = re.compile(r"(?<!\S)[^\W\d_](?: [^\W\d_]){2,}(?!\S)")
 _REPEATED_LETTER = re.compile(r"([a-z])\1+")
-_PHRASE_PART = re.compile(r"\(([^()\[\]{}]*)\)|\[([^()\[\]{}]*)\]|\{(\w+)\}|(\.\.\.)|([^\s()\[\]{}]+)")
+_PHRASE_PART = re.compile(
+    r"\(([^()\[\]{}]*)\)|\[([^()\[\]{}]*)\]|\{(\w+)\}|(\.\.\.)|(<end>)|([^\s()\[\]{}]+)"
+)
+# Where a written text is cut: sentence ends, clause breaks (a comma, colon or dash before a
+# space), and quoted spans, which may be titles ("Suicide Squad", 'Better Off Dead').
+_BREAKS = re.compile(
+    r"(?P<sentence>[.!?;]+(?=\s|$)|\n+)"
+    r"|(?P<clause>[,:]+(?=\s|$)|\s[-–—]+\s|\()"
+    r'|(?P<quoted>"[^"\n]{1,80}"|“[^”\n]{1,80}”|(?<!\w)[\'‘](?:[^\'‘’\n]|(?<=\w)[\'’](?=\w)){1,80}[\'’](?!\w))'
+)
+_SENTENCE, _CLAUSE, _TITLE_START, _TITLE_END = ".", ",", "<", ">"
+_BOUNDARIES = frozenset((_SENTENCE, _CLAUSE, _TITLE_START, _TITLE_END))
+_CLAUSE_WORDS = frozenset(("but", "though", "although", "however", "yet", "whereas", "except"))
+_POSSESSIVES = frozenset(("my", "mine"))
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'’]*")
 _HIDDEN = "#"  # stands in for a harmless idiom; not a word, so no phrase can match across it
 _NEVER = re.compile(r"(?!)")
+_KINDS = ("phrase", "mention", "cue")
+_CLAUSE_END = r"(?= [.,<>]|$)"  # <end>: the clause (or the text) ends here
 
 
 @dataclass(frozen=True)
 class ScreenResult:
-    """What the screen found in one text; a flagged text is held and flagged to facilitators."""
+    """What the screen found in one text; a flagged text is held and flagged to facilitators.
+
+    `reasons` are short plain phrases a facilitator reads ("wish to be dead", "plan"); `urgency`
+    is "urgent", or "lower" when the writer also said they would not act on it or spoke of a
+    distant past; both are empty for a text that is not flagged.
+    """
 
     flagged: bool
     categories: tuple[str, ...]
     matched: tuple[str, ...]
+    reasons: tuple[str, ...] = ()
+    urgency: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,32 +93,118 @@ class RiskPhrase:
     entry: str
     category: str
     pattern: re.Pattern[str]  # matches the phrase starting exactly where it is asked to look
+    words: frozenset[str] = frozenset()  # the words written in the entry and its word groups
+
+
+@dataclass(frozen=True)
+class Construct:
+    """One clinical construct of the list: its phrases, its category and the reason it gives."""
+
+    name: str
+    category: str
+    reason: str
+    always_urgent: bool  # negation never lowers it (a method, a plan, preparation ...)
+    phrases: tuple[RiskPhrase, ...]  # statements: the writer's own, unless the text says otherwise
+    mentions: tuple[RiskPhrase, ...]  # bare topic words: harmless in a context that names them
+    cues: tuple[RiskPhrase, ...]  # harmless alone: count when taken up, or beside another risk
+    patterns: Mapping[str, re.Pattern[str]]  # kind (phrase, mention, cue) -> any of them
+
+    def entries(self, kind: str) -> tuple[RiskPhrase, ...]:
+        """The phrases, mentions or cues."""
+        return {"phrase": self.phrases, "mention": self.mentions, "cue": self.cues}[kind]
+
+
+@dataclass(frozen=True)
+class Context:
+    """The words that weigh a phrase in its clause: person, time, negation, settings, echoes."""
+
+    self_words: frozenset[str]
+    other_words: frozenset[str]
+    topic_words: frozenset[str]  # "about", "see", "treat": the phrase is a topic, not the writer
+    settings: Mapping[str, re.Pattern[str]]  # prevention_work, professional, fiction_media
+    compounds: frozenset[str]  # "prevention", "scene": after a mention, it names a topic
+    present: re.Pattern[str]
+    recovery: re.Pattern[str]
+    past: re.Pattern[str]
+    recovered_now: re.Pattern[str]
+    negation_cues: frozenset[str]
+    negation_fillers: frozenset[str]
+    negation_blockers: re.Pattern[str]
+    reassurances: re.Pattern[str]
+    echoes: re.Pattern[str]
+    echo_entries: tuple[RiskPhrase, ...]
+    title_cues: frozenset[str]
+
+
+@dataclass
+class _Found:
+    """One construct found at one place of a reading, and how its context weighs it."""
+
+    construct: Construct
+    entries: tuple[str, ...]
+    first: int  # token index of its first word
+    last: int  # token index after its last word
+    kind: str  # phrase, mention or cue
+    written: frozenset[str] = frozenset()  # the words its entries spell out ("dont" in "dont want to live")
+    discounted: str = ""  # why it does not count: negated, third_person, past_recovery, ...
+    lowered: bool = False  # counts, at lower urgency: a distant past with no recovery told
 
 
 @dataclass(frozen=True)
 class PhraseList:
-    """A compiled phrase list: risk phrases by category, harmless idioms and spelling fixes."""
+    """A compiled phrase list: constructs, context words, harmless idioms and spelling fixes."""
 
     source: Path
-    phrases: tuple[RiskPhrase, ...]
-    phrase_starts: re.Pattern[str]  # finds, without consuming, each word where any phrase starts
+    constructs: tuple[Construct, ...]
+    # Where to look: for each word a phrase can start with, and each start of such a word
+    # (suicid*), the constructs (and whether as mentions) whose phrases may start there.
+    # Each is (index of the construct, kind: phrase, mention or cue), in list order.
+    first_words: Mapping[str, tuple[tuple[int, str], ...]]
+    first_prefixes: tuple[tuple[str, tuple[tuple[int, str], ...]], ...]
+    any_first_prefix: re.Pattern[str]
+    context: Context
     harmless: re.Pattern[str]
     fixes: Mapping[str, str]
     fixes_pattern: re.Pattern[str]
     slips: Mapping[str, str]
 
-    def matching_phrases(self, text: str) -> tuple[RiskPhrase, ...]:
-        """The risk phrases found in text, in list order; empty for a harmless text."""
-        starts = [
-            (reading, start.start())
-            for reading in map(self._without_idioms_or_typos, _readings(text))
-            for start in self.phrase_starts.finditer(reading)
-        ]
-        return tuple(
-            phrase
-            for phrase in self.phrases
-            if any(phrase.pattern.match(reading, position) for reading, position in starts)
+    @property
+    def phrases(self) -> tuple[RiskPhrase, ...]:
+        """Every risk phrase and mention, in list order."""
+        return tuple(p for c in self.constructs for p in (*c.phrases, *c.mentions, *c.cues))
+
+    def screen(self, text: str) -> ScreenResult:
+        """Screen one text: what counts, its categories, entries, reasons and urgency."""
+        kept: list[_Found] = []
+        urgent = False
+        for reading in {self._without_idioms_or_typos(r) for r in _readings(text, self.context.title_cues)}:
+            found, is_urgent = _Reading(reading, self).weigh()
+            kept += found
+            urgent = urgent or (bool(found) and is_urgent)
+        if not kept:
+            return ScreenResult(flagged=False, categories=(), matched=())
+        order = {construct.name: index for index, construct in enumerate(self.constructs)}
+        constructs = sorted(
+            {f.construct.name: f.construct for f in kept}.values(), key=lambda c: order[c.name]
         )
+        return ScreenResult(
+            flagged=True,
+            categories=tuple(sorted({c.category for c in constructs})),
+            matched=tuple(sorted({entry for f in kept for entry in f.entries})),
+            reasons=tuple(dict.fromkeys(c.reason for c in constructs)),
+            urgency=URGENT if urgent else LOWER,
+        )
+
+    def explain(self, text: str) -> list[str]:
+        """Each phrase found in text and what its context made of it, for tests and tuning."""
+        lines = []
+        for reading in {self._without_idioms_or_typos(r) for r in _readings(text, self.context.title_cues)}:
+            weighed = _Reading(reading, self)
+            weighed.weigh()
+            for f in weighed.found:
+                verdict = f.discounted or ("kept, lower" if f.lowered else "kept")
+                lines.append(f"{f.construct.name} {list(f.entries)}: {verdict}")
+        return lines
 
     def _without_idioms_or_typos(self, reading: str) -> str:
         reading = self.harmless.sub(_HIDDEN, reading)
@@ -90,12 +219,229 @@ def load_phrase_list(path: str | os.PathLike[str] | None = None) -> PhraseList:
 
 def screen_text(text: str, phrases: PhraseList | None = None) -> ScreenResult:
     """Screen one free text against a phrase list (the shipped default when phrases is None)."""
-    found = (phrases if phrases is not None else load_phrase_list()).matching_phrases(text)
-    return ScreenResult(
-        flagged=bool(found),
-        categories=tuple(sorted({phrase.category for phrase in found})),
-        matched=tuple(sorted({phrase.entry for phrase in found})),
-    )
+    return (phrases if phrases is not None else load_phrase_list()).screen(text)
+
+
+# Weighing what was found ----------------------------------------------------------------------
+
+
+class _Reading:
+    """One reading of a text, cut into words, clauses and sentences, and the phrases found in it."""
+
+    def __init__(self, reading: str, phrases: PhraseList) -> None:
+        self.text = reading
+        self.phrases = phrases
+        self.context = phrases.context
+        self.words = reading.split(" ")
+        self.offsets: list[int] = []
+        self.clause: list[int] = []
+        self.sentence: list[int] = []
+        self.in_title: list[bool] = []
+        offset, clause, sentence, title = 0, 0, 0, False
+        for word in self.words:
+            if word in _BOUNDARIES:
+                clause += 1
+                sentence += word == _SENTENCE
+                title = word == _TITLE_START
+            self.offsets.append(offset)
+            self.clause.append(clause)
+            self.sentence.append(sentence)
+            self.in_title.append(title)
+            offset += len(word) + 1
+        self.found: list[_Found] = []
+
+    def weigh(self) -> tuple[list[_Found], bool]:
+        """The phrases that count, and whether the flag is urgent."""
+        self.found = self._find()
+        if not self.found:
+            return [], False
+        for found in self.found:
+            found.discounted = self._discount(found)
+        kept = [f for f in self.found if not f.discounted and f.kind != "cue"]
+        if kept:  # a means named beside a risk that counts names the method
+            kept += [f for f in self.found if not f.discounted and f.kind == "cue"]
+        discounted = [f for f in self.found if f.discounted or (f.kind == "cue" and not kept)]
+        echoes = self._echoes(discounted) if discounted else []
+        negated = any(f.discounted == "negated" for f in self.found) or bool(
+            self.context.reassurances.search(self.text)
+        )
+        urgent = any(not f.lowered and (f.construct.always_urgent or not negated) for f in kept) or any(
+            not negated and echoed.discounted != "negated" for _, echoed in echoes
+        )
+        return kept + [echo for echo, _ in echoes], urgent
+
+    def _find(self) -> list[_Found]:
+        found = []
+        constructs = self.phrases.constructs
+        first_words, first_prefixes = self.phrases.first_words, self.phrases.first_prefixes
+        any_first_prefix = self.phrases.any_first_prefix
+        for first, word in enumerate(self.words):
+            candidates = first_words.get(word, ())
+            if any_first_prefix.match(word):
+                for prefix, more in first_prefixes:
+                    if word.startswith(prefix):
+                        candidates = tuple(sorted({*candidates, *more}))
+            position = self.offsets[first]
+            for index, kind in candidates:
+                construct = constructs[index]
+                match = construct.patterns[kind].match(self.text, position)
+                if match:
+                    entries = [e for e in construct.entries(kind) if e.pattern.match(self.text, position)]
+                    last = self._word_at(match.end() - 1) + 1
+                    written = frozenset().union(*(e.words for e in entries))
+                    found.append(
+                        _Found(construct, tuple(e.entry for e in entries), first, last, kind, written)
+                    )
+        return found
+
+    def _word_at(self, position: int) -> int:
+        return bisect.bisect_right(self.offsets, position) - 1
+
+    def _discount(self, found: _Found) -> str:
+        """Why a phrase does not count here, or "" when it does."""
+        if self.in_title[found.first]:
+            return "quoted_title"
+        person = self._person(found)
+        if person == "other":
+            return "third_person"
+        if self._negated(found.first) or self._negated_within(found):
+            return "negated"
+        time = self._time(found)
+        if time == "recovered":
+            return "past_recovery"
+        found.lowered = time == "past"
+        is_mention = found.kind == "mention"
+        if is_mention and self._compound(found) and not self._now(found, writer=False):
+            return "topic"
+        if person == "self" or (not person and self._now(found)):
+            return ""
+        if is_mention or person == "topic":
+            # A topic word takes its setting from its sentence; a statement, from its clause.
+            setting = self._setting(found, whole_sentence=is_mention)
+            if setting:
+                return setting
+        return ""
+
+    def _compound(self, found: _Found) -> bool:
+        """A topic word used as a modifier: "suicide prevention", "overdose awareness"."""
+        return found.last < len(self.words) and self.words[found.last] in self.context.compounds
+
+    def _now(self, found: _Found, writer: bool = True) -> bool:
+        """Whether the phrase's clause speaks of now (or, with `writer`, of the writer anywhere)."""
+        clause, _, _ = self._clause_text(found)
+        return bool(self.context.present.search(clause)) or (
+            writer and any(word in self.context.self_words for word in clause.split(" "))
+        )
+
+    def _person(self, found: _Found) -> str:
+        """Who a phrase is about: "self", "other", "topic" (the object of seeing, reading ...) or ""."""
+        context = self.context
+        words = self.words[found.first : found.last + 1]  # and the word after: "an overdose myself"
+        if any(word in context.self_words and word not in _POSSESSIVES for word in words):
+            return "self"  # "kill myself"; but in "hurt my kids" the writer is not yet the subject
+        topic = False
+        for index in range(found.first - 1, max(found.first - SUBJECT_REACH, 0) - 1, -1):
+            word = self.words[index]
+            if word in _BOUNDARIES:
+                break
+            if word in context.topic_words:
+                topic = True
+            elif _is_one_of(word, context.other_words) or (
+                index and f"{self.words[index - 1]} {word}" in context.other_words
+            ):
+                return "other"
+            elif word in _POSSESSIVES and index < found.first - 2:
+                continue  # "my old meeting": the writer owns a word, and is not the subject
+            elif word in context.self_words:
+                return "topic" if topic else "self"
+        return "topic" if topic else ""
+
+    def _negated(self, first: int) -> bool:
+        """Whether a negation governs the phrase at `first` ("I'm not going to ...", "no ...")."""
+        context = self.context
+        for index in range(first - 1, max(first - NEGATION_REACH, 0) - 1, -1):
+            word = self.words[index]
+            if word in context.negation_cues:
+                before = self.text[self.offsets[self._clause_start(first)] : self.offsets[first]]
+                return not context.negation_blockers.search(before)
+            if word not in context.negation_fillers:
+                return False
+        return False
+
+    def _negated_within(self, found: _Found) -> bool:
+        """A negation inside a phrase's own gap: "I'd never hurt my kids" ("{intent} ... hurt")."""
+        return any(
+            word in self.context.negation_cues and word not in found.written
+            for word in self.words[found.first + 1 : found.last]
+        )
+
+    def _clause_start(self, index: int) -> int:
+        clause = self.clause[index]
+        while index > 0 and self.clause[index - 1] == clause:
+            index -= 1
+        return index
+
+    def _clause_text(self, found: _Found) -> tuple[str, int, int]:
+        """The clause of a phrase, with the phrase's own words blanked out."""
+        start = self._clause_start(found.first)
+        end = found.last
+        while end < len(self.words) and self.clause[end] == self.clause[found.first]:
+            end += 1
+        words = [
+            "_" if found.first <= index < found.last else self.words[index] for index in range(start, end)
+        ]
+        return " ".join(words), start, end
+
+    def _time(self, found: _Found) -> str:
+        """ "recovered", "past" (distant, with no recovery told) or "" (now) for a phrase's clause."""
+        clause, _, _ = self._clause_text(found)
+        context = self.context
+        if context.present.search(clause):
+            return ""
+        if context.recovery.search(clause):
+            return "recovered"
+        if context.past.search(clause):
+            return "recovered" if context.recovered_now.search(self.text) else "past"
+        return ""
+
+    def _setting(self, found: _Found, whole_sentence: bool) -> str:
+        """The harmless setting (prevention work, a job, a film) named around a phrase, if any."""
+        if whole_sentence:
+            sentence = self.sentence[found.first]
+            start = self.sentence.index(sentence)
+            end = len(self.sentence) - self.sentence[::-1].index(sentence)
+            text = " ".join(self.words[start:end])
+        else:
+            text, _, _ = self._clause_text(found)
+        for name, pattern in self.context.settings.items():
+            if pattern.search(text):
+                return name
+        return ""
+
+    def _echoes(self, discounted: list[_Found]) -> list[tuple[_Found, _Found]]:
+        """First-person words that take up a discounted phrase ("... and now I keep thinking about
+        doing it"), each with the phrase it takes up: they count as that phrase's construct."""
+        echoes = []
+        for match in self.context.echoes.finditer(self.text):
+            first = self._word_at(match.start())
+            last = self._word_at(match.end() - 1) + 1
+            if self.in_title[first]:
+                continue
+            probe = _Found(discounted[0].construct, (), first, last, "phrase")
+            if self._person(probe) == "other" or self._negated(first):
+                continue
+            before = [f for f in discounted if f.first < first] or discounted
+            echoed = before[-1]
+            entries = tuple(
+                e.entry for e in self.context.echo_entries if e.pattern.match(self.text, match.start())
+            )
+            echoes.append((_Found(echoed.construct, entries, first, last, "phrase"), echoed))
+        return echoes
+
+
+def _is_one_of(word: str, words: frozenset[str]) -> bool:
+    """A word of the set, or its plural or possessive ("brothers" for "brother's")."""
+    return word in words or (word.endswith("s") and word[:-1] in words)
 
 
 # Reading text ----------------------------------------------------------------------------------
@@ -120,13 +466,51 @@ def _collapse_repeats(text: str) -> str:
     return _REPEATED_LETTER.sub(r"\1", text)
 
 
-def _readings(text: str) -> set[str]:
-    """The folded text and, when it has three or more spaced-out letters, them joined too."""
-    folded = _fold(text)
-    readings = {folded}
-    if _SPACED_LETTERS.search(folded):
-        readings.add(_SPACED_LETTERS.sub(_joined_letters, folded))
-        readings.add(_SPACED_LETTERS.sub(_joined_letters_after_i_or_a, folded))
+def _cut(text: str, title_cues: frozenset[str]) -> str:
+    """The folded words of a text with its breaks as words of their own: "." between sentences,
+    "," between clauses, "<" and ">" around a quoted title."""
+    parts: list[str] = []
+    position = 0
+    for match in _BREAKS.finditer(text):
+        parts.append(_fold(text[position : match.start()]))
+        position = match.end()
+        if match["sentence"]:
+            parts.append(_SENTENCE)
+        elif match["clause"]:
+            parts.append(_CLAUSE)
+        else:
+            quoted = match[0][1:-1]
+            before = " ".join(parts)[-60:].split(" ")[-4:]
+            after = text[match.end() : match.end() + 4].strip().lower()
+            if _looks_like_title(quoted) or after.startswith("by") or any(w in title_cues for w in before):
+                parts += [_TITLE_START, _fold(quoted), _TITLE_END]
+            else:
+                parts += [_CLAUSE, _fold(quoted), _CLAUSE]
+    parts.append(_fold(text[position:]))
+    words: list[str] = []
+    for word in " ".join(parts).split():
+        if word in _CLAUSE_WORDS:
+            words.append(_CLAUSE)
+        words.append(word)
+    return " ".join(words)
+
+
+def _looks_like_title(quoted: str) -> bool:
+    """Title Case: the first word and every word of four letters or more capitalised."""
+    words = _TITLE_WORD.findall(quoted)
+    if not words:
+        return False
+    significant = [words[0]] + [word for word in words[1:] if len(word) >= 4]
+    return len(words) >= 2 and all(word[0].isupper() for word in significant)
+
+
+def _readings(text: str, title_cues: frozenset[str]) -> set[str]:
+    """The cut text and, when it has three or more spaced-out letters, them joined too."""
+    cut = _cut(text, title_cues)
+    readings = {cut}
+    if _SPACED_LETTERS.search(cut):
+        readings.add(_SPACED_LETTERS.sub(_joined_letters, cut))
+        readings.add(_SPACED_LETTERS.sub(_joined_letters_after_i_or_a, cut))
     return {_collapse_repeats(reading) for reading in readings}
 
 
@@ -159,16 +543,8 @@ def _compile(data: Mapping[str, object], source: Path) -> PhraseList:
         name: _word_group_regex(_strings(items, f"word_groups.{name}"))
         for name, items in _table(data, "word_groups").items()
     }
-    risk_phrases = _table(data, "risk_phrases")
-    unknown = sorted(set(risk_phrases) - set(CATEGORIES))
-    if unknown:
-        raise ValueError(f"unknown categories {unknown}: use {', '.join(CATEGORIES)}")
-    phrase_regexes = {
-        (entry, category): _phrase_regex(entry, word_groups)
-        for category, entries in risk_phrases.items()
-        for entry in _strings(entries, f"risk_phrases.{category}")
-    }
-    if not phrase_regexes:
+    constructs = tuple(_constructs(data, word_groups))
+    if not any(c.phrases or c.mentions for c in constructs):
         raise ValueError("no risk phrases: an empty list would let every text through")
     harmless = [
         _phrase_regex(entry, word_groups)
@@ -182,13 +558,24 @@ def _compile(data: Mapping[str, object], source: Path) -> PhraseList:
         for written in _strings(written_forms, f"spelling.fixes.{word}")
     }
     written_fixes = sorted(map(re.escape, fixes), key=len, reverse=True)
+    groups = {name: _strings(items, name) for name, items in _table(data, "word_groups").items()}
+    starts: dict[tuple[str, bool], set[tuple[int, str]]] = {}
+    for index, construct in enumerate(constructs):
+        for kind in _KINDS:
+            for phrase in construct.entries(kind):
+                for start in _first_words(phrase.entry, groups):
+                    starts.setdefault(start, set()).add((index, kind))
     return PhraseList(
         source=source,
-        phrases=tuple(
-            RiskPhrase(entry, category, re.compile(rf"(?:{regex})(?!\S)"))
-            for (entry, category), regex in phrase_regexes.items()
+        constructs=constructs,
+        first_words=MappingProxyType(
+            {w: tuple(sorted(c)) for (w, is_prefix), c in starts.items() if not is_prefix}
         ),
-        phrase_starts=re.compile(r"(?<!\S)(?=(?:" + "|".join(phrase_regexes.values()) + r")(?!\S))"),
+        first_prefixes=tuple(
+            sorted((w, tuple(sorted(c))) for (w, is_prefix), c in starts.items() if is_prefix)
+        ),
+        any_first_prefix=re.compile("|".join(re.escape(w) for w, prefix in starts if prefix) or "(?!)"),
+        context=_context(_table(data, "context"), word_groups),
         harmless=_whole_words(harmless),
         fixes=MappingProxyType(fixes),
         fixes_pattern=_whole_words(written_fixes),
@@ -198,6 +585,110 @@ def _compile(data: Mapping[str, object], source: Path) -> PhraseList:
                 _strings(spelling.get("real_words", []), "spelling.real_words"),
             )
         ),
+    )
+
+
+def _constructs(data: Mapping[str, object], word_groups: Mapping[str, str]) -> Iterable[Construct]:
+    """The constructs of `[constructs.NAME]` tables, then any older `[risk_phrases]` lists."""
+    for name, table in _table(data, "constructs").items():
+        if not isinstance(table, Mapping):
+            raise ValueError(f"[constructs.{name}] must be a table")
+        category, reason = table.get("category"), table.get("reason")
+        if category not in CATEGORIES:
+            raise ValueError(f"constructs.{name}: unknown category {category!r}: use {', '.join(CATEGORIES)}")
+        if not isinstance(reason, str) or not reason:
+            raise ValueError(f"constructs.{name}: a reason is needed, a short phrase a facilitator reads")
+        yield _construct(
+            name,
+            category,
+            reason,
+            bool(table.get("always_urgent", False)),
+            {kind: _strings(table.get(f"{kind}s", []), f"constructs.{name}.{kind}s") for kind in _KINDS},
+            word_groups,
+        )
+    legacy = _table(data, "risk_phrases")
+    unknown = sorted(set(legacy) - set(CATEGORIES))
+    if unknown:
+        raise ValueError(f"unknown categories {unknown}: use {', '.join(CATEGORIES)}")
+    for category, entries in legacy.items():
+        phrases = _strings(entries, f"risk_phrases.{category}")
+        yield _construct(
+            category, category, LEGACY_REASONS[category], False, {"phrase": phrases}, word_groups
+        )
+
+
+def _construct(
+    name: str,
+    category: str,
+    reason: str,
+    always_urgent: bool,
+    entries: Mapping[str, list[str]],
+    word_groups: Mapping[str, str],
+) -> Construct:
+    compiled: dict[str, tuple[RiskPhrase, ...]] = {}
+    patterns: dict[str, re.Pattern[str]] = {}
+    for kind in _KINDS:
+        regexes = [_phrase_regex(entry, word_groups) for entry in entries.get(kind, [])]
+        compiled[kind] = tuple(
+            RiskPhrase(entry, category, re.compile(rf"(?:{regex})(?!\S)"), _written_words(entry, word_groups))
+            for entry, regex in zip(entries.get(kind, []), regexes, strict=True)
+        )
+        patterns[kind] = re.compile("(?:" + "|".join(regexes) + r")(?!\S)") if regexes else _NEVER
+    return Construct(
+        name,
+        category,
+        reason,
+        always_urgent,
+        compiled["phrase"],
+        compiled["mention"],
+        compiled["cue"],
+        MappingProxyType(patterns),
+    )
+
+
+def _written_words(entry: str, word_groups: Mapping[str, str]) -> frozenset[str]:
+    """The plain words an entry spells out, its word groups' included (from their regexes)."""
+    text = re.sub(r"\{(\w+)\}", lambda group: word_groups.get(group[1], ""), entry)
+    return frozenset(re.findall(r"[a-z0-9]+", re.sub(r"[\\()\[\]{}|*?:]", " ", text)))
+
+
+def _context(table: Mapping[str, object], word_groups: Mapping[str, str]) -> Context:
+    """The `[context]` tables; every part is optional (a list without them reads every phrase
+    as the writer's own, now)."""
+
+    def words(section: str, key: str) -> frozenset[str]:
+        entries = _strings(_table(table, section).get(key, []), f"context.{section}.{key}")
+        return frozenset(_folded_phrase(entry) for entry in entries)
+
+    def phrases(section: str, key: str) -> re.Pattern[str]:
+        entries = _strings(_table(table, section).get(key, []), f"context.{section}.{key}")
+        return _whole_words([_phrase_regex(entry, word_groups) for entry in entries])
+
+    settings = _table(table, "settings")
+    echo_entries = _strings(_table(table, "echoes").get("phrases", []), "context.echoes.phrases")
+    title_cues = words("titles", "cues")
+    return Context(
+        self_words=words("person", "self"),
+        other_words=words("person", "others"),
+        topic_words=words("person", "topic_words"),
+        settings=MappingProxyType(
+            {name: phrases("settings", name) for name in settings if name != "compounds"}
+        ),
+        compounds=words("settings", "compounds") if "compounds" in settings else frozenset(),
+        present=phrases("time", "present"),
+        recovery=phrases("time", "recovery"),
+        past=phrases("time", "past"),
+        recovered_now=phrases("time", "recovered_now"),
+        negation_cues=words("negation", "cues"),
+        negation_fillers=words("negation", "fillers"),
+        negation_blockers=phrases("negation", "blockers"),
+        reassurances=phrases("negation", "reassurances"),
+        echoes=phrases("echoes", "phrases"),
+        echo_entries=tuple(
+            RiskPhrase(entry, "", re.compile(rf"(?:{_phrase_regex(entry, word_groups)})(?!\S)"))
+            for entry in echo_entries
+        ),
+        title_cues=title_cues,
     )
 
 
@@ -234,24 +725,35 @@ def _word_group_regex(items: list[str]) -> str:
 
 def _phrase_regex(entry: str, word_groups: Mapping[str, str]) -> str:
     """Translate one phrase of the documented syntax into a regular expression."""
-    parts: list[tuple[str, bool]] = []  # (regex, optional)
+    parts: list[tuple[str, bool]] = []  # (regex, optional); a regex starting with " " spaces itself
     position = 0
     for match in _PHRASE_PART.finditer(entry):
         if entry[position : match.start()].strip():
             break
         position = match.end()
-        alternatives, optional, group_name, gap, word = match.groups()
+        alternatives, optional, group_name, gap, end, word = match.groups()
         if group_name:
             if group_name not in word_groups:
                 raise ValueError(f"phrase {entry!r}: no word group {group_name!r}")
             parts.append((word_groups[group_name], False))
         elif gap:
             parts.append((rf"\w+(?: \w+){{0,{GAP_WORDS - 1}}}", True))
+        elif end:
+            if not parts:
+                raise ValueError(f"phrase {entry!r}: <end> must follow a word")
+            parts[-1] = (parts[-1][0] + _CLAUSE_END, parts[-1][1])
         elif word:
             parts.append((_words_regex(word, entry), False))
         else:
-            choices = (alternatives if optional is None else optional).split("|")
-            regex = "(?:" + "|".join(_words_regex(choice, entry) for choice in choices) + ")"
+            choices = [
+                choice.strip() for choice in (alternatives if optional is None else optional).split("|")
+            ]
+            words = [choice for choice in choices if choice != "<end>"]
+            regex = "(?:" + "|".join(_words_regex(choice, entry) for choice in words) + ")"
+            if len(words) < len(choices):  # "(again|<end>)": one of them, or the clause ends here
+                if not parts or optional is not None:
+                    raise ValueError(f"phrase {entry!r}: <end> must follow a word, in (...)")
+                regex = f"(?: {regex}|{_CLAUSE_END})"
             parts.append((regex, optional is not None))
     if entry[position:].strip() or not parts:
         raise ValueError(f"phrase {entry!r}: unbalanced brackets or braces")
@@ -259,7 +761,8 @@ def _phrase_regex(entry: str, word_groups: Mapping[str, str]) -> str:
         raise ValueError(f"phrase {entry!r} cannot start or end with [...] or '...'")
     regex = parts[0][0]
     for part, is_optional in parts[1:]:
-        regex += f"(?: {part})?" if is_optional else f" {part}"
+        spaced = part if part.startswith("(?: ") else f" {part}"
+        regex += f"(?:{spaced})?" if is_optional else spaced
     return regex
 
 
@@ -270,6 +773,23 @@ def _words_regex(words: str, entry: str) -> str:
     except ValueError as error:
         raise ValueError(f"phrase {entry!r}: {error}") from None
     return re.escape(folded) + (r"\w*" if is_prefix else "")
+
+
+def _first_words(entry: str, word_groups: Mapping[str, list[str]]) -> set[tuple[str, bool]]:
+    """The words a phrase can start with, each with whether it is a prefix (suicid*)."""
+    match = _PHRASE_PART.match(entry.strip())
+    if match is None:
+        return set()
+    alternatives, _, group_name, _, _, word = match.groups()
+    if group_name:
+        return {
+            start for item in word_groups.get(group_name, []) for start in _first_words(item, word_groups)
+        }
+    starts = set()
+    for choice in [word] if word else (alternatives or "").split("|"):
+        words = _folded_phrase(choice.strip().removesuffix("*")).split(" ")
+        starts.add((words[0], choice.strip().endswith("*") and len(words) == 1))
+    return starts
 
 
 def _one_slip_readings(near_miss_words: list[str], real_words: list[str]) -> dict[str, str]:

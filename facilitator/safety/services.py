@@ -1,8 +1,8 @@
 """The safety net: every free text a participant writes passes through `screen_participant_text`
 (or, where limits decide first whether the text is stored at all, `find_risk` then `flag_text`).
 
-A text that matches the risk phrase list is held from the group by the caller, and the session's
-facilitators get a private safety flag with the text. See docs/safety.md.
+A text the risk screen flags is held from the group by the caller, and the session's facilitators
+get a private safety flag with the text, the reasons and the urgency. See docs/safety.md.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..sessions.models import LiveSession, Participant
 from .models import SafetyFlag
-from .screening import ScreenResult, load_phrase_list, screen_text
+from .screening import URGENT, ScreenResult, load_phrase_list, screen_text
 
 
 def screen_participant_text(
@@ -54,6 +54,8 @@ def flag_text(
         text=text,
         categories=list(risk.categories),
         matched=list(risk.matched),
+        reasons=list(risk.reasons),
+        urgency=risk.urgency or URGENT,
     )
     db.session.add(flag)
     db.session.flush()
@@ -69,6 +71,8 @@ def flag_entry(flag: SafetyFlag) -> dict:
         "text": flag.text,
         "categories": flag.categories,
         "matched": flag.matched,
+        "reasons": flag.reasons,
+        "urgency": flag.urgency,
         # So the console can group one person's flags; null when the text was anonymous.
         "participant_id": flag.participant_id,
         "name": participant.display_name if participant else None,

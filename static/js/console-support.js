@@ -325,6 +325,26 @@ const cardOf = (request) => cards.get(request.participant_id == null ? `request-
 
 // --- safety flags: one entry per person (anonymous flags each on their own) --------------------
 
+// A flag whose writer said they would not act on it is "lower"; any other (or one from before
+// urgency was recorded) is urgent, so that a missing field never makes a flag look calmer.
+const isUrgent = (flag) => flag.urgency !== "lower";
+const LOWER_URGENCY = "Lower urgency: they said they would not act on it — still worth a gentle check-in";
+
+/** Why the screen flagged it, in plain words (its categories for a flag from before reasons were kept). */
+function reasonsOf(flag) {
+  return flag.reasons?.length ? flag.reasons : flag.categories.map((category) => CATEGORIES[category] || category);
+}
+
+const flagReasons = (flag) => el("p", `Why it was flagged: ${reasonsOf(flag).join(", ")}`, "flag-reasons");
+
+/** How urgent, in words: urgent, or lower and why, kindly; for `count` flags of one person, their highest. */
+function urgencyLine(urgent, count = 1) {
+  const line = el("p", "", `flag-urgency${urgent ? " urgent" : " lower"}`);
+  line.append(urgent ? el("span", "Urgent", "tag urgent") : LOWER_URGENCY);
+  if (count > 1) line.append(el("span", ` (the highest of their ${count} flags)`, "small"));
+  return line;
+}
+
 function flagWhy(flag) {
   const about = flag.categories.map((category) => CATEGORIES[category] || category).join(", ");
   const why = el("details", "", "flag-why muted small");
@@ -332,10 +352,12 @@ function flagWhy(flag) {
   return why;
 }
 
-function flagLines(flag, withTag) {
+/** One of a person's several flags: when, its own urgency and reasons, the text. */
+function flagLines(flag) {
   const when = el("p", `${SOURCES[flag.source] || "Text"} · ${clock(flag.created_at)}`, "support-when small");
-  if (withTag && !flag.acknowledged) when.append(" ", el("span", "Unread", "tag now"));
-  return [when, el("blockquote", flag.text, "note"), flagWhy(flag)];
+  if (!flag.acknowledged) when.append(" ", el("span", "Unread", "tag now"));
+  when.append(" ", isUrgent(flag) ? el("span", "Urgent", "tag urgent") : el("span", "Lower urgency", "tag"));
+  return [when, flagReasons(flag), el("blockquote", flag.text, "note"), flagWhy(flag)];
 }
 
 async function readFlags(group) {
@@ -352,11 +374,12 @@ function flagGroupContent(group) {
   who.append(el("strong", name));
   if (!older.length) {
     who.append(` · ${SOURCES[newest.source] || "Text"} · ${clock(newest.created_at)}`);
-    return [who, el("blockquote", newest.text, "note"), flagWhy(newest), flagAction(group, unread)];
+    return [urgencyLine(isUrgent(newest)), who, flagReasons(newest), el("blockquote", newest.text, "note"), flagWhy(newest), flagAction(group, unread)];
   }
   who.append(" · ", el("span", plural(group.flags.length, "flag"), "support-count"), `, the latest at ${clock(newest.created_at)}`);
-  const earlier = earlierList(group, plural(older.length, "earlier flag"), older.map((flag) => flagLines(flag, true)));
-  return [who, ...flagLines(newest, true), earlier, flagAction(group, unread)];
+  const earlier = earlierList(group, plural(older.length, "earlier flag"), older.map(flagLines));
+  // The person's highest urgency leads; each flag keeps its own reasons and urgency below.
+  return [urgencyLine(group.flags.some(isUrgent), group.flags.length), who, ...flagLines(newest), earlier, flagAction(group, unread)];
 }
 
 function flagAction(group, unread) {
@@ -387,7 +410,7 @@ function showFlags(flags) {
     const signature = JSON.stringify(entries);
     if (signature !== group.signature) {
       group.signature = signature;
-      group.node.className = `safety-flag${entries.every((flag) => flag.acknowledged) ? " read" : ""}`;
+      group.node.className = `safety-flag${entries.some(isUrgent) ? " urgent" : " lower"}${entries.every((flag) => flag.acknowledged) ? " read" : ""}`;
       group.node.replaceChildren(...flagGroupContent(group));
     }
     nodes.push(group.node);
@@ -429,7 +452,9 @@ function alertAbout({ type, payload }) {
     if (card) alertFor(card, `${nameOf(payload)} is still waiting for support.`, 2, 3);
   } else if (type === "safety_flagged") {
     const group = groupOfFlag(payload);
-    if (group) alertFor(group, `A new safety flag from ${payload.name || "an anonymous text"}.`, 1, 0);
+    const urgent = isUrgent(payload);
+    const how = `${urgent ? "Urgent" : "Lower urgency"}: ${reasonsOf(payload)[0] || "risk language"}.`;
+    if (group) alertFor(group, `A new safety flag from ${payload.name || "an anonymous text"}. ${how}`, urgent ? 2 : 1, urgent ? 1 : 0);
   }
 }
 

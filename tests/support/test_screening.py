@@ -1,27 +1,86 @@
-"""The risk-language screen: its rules, a custom phrase list, and its precision and recall."""
+"""The risk-language screen: its rules, context and negation, a custom phrase list, and its
+precision and recall on the development set and the labelled examples."""
 
 import csv
 import json
 import timeit
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from facilitator.extensions import db
+from facilitator.safety import services as safety_services
 from facilitator.safety.screening import (
     CATEGORIES,
     DEFAULT_PHRASES_FILE,
+    LOWER,
+    URGENT,
     ScreenResult,
     load_phrase_list,
     screen_text,
 )
 
 EXAMPLES_FILE = Path(__file__).with_name("risk_examples.csv")
-# Floors just below the figures measured on risk_examples.csv (see docs/safety.md). Raise them
-# when the list gets better; never lower them to make a change pass without saying why.
+DEV_FILE = Path(__file__).with_name("risk_dev.csv")
+
+# ------------------------------------------------------------------------------------------
+# HELD-OUT SET: for the lead engineer's single evaluation, after the list is finished.
+# Written by someone who never saw the phrase list. Nothing in this module reads it: use
+# `evaluate(HELDOUT)` there, and never tune the list to its figures.
+HELDOUT = Path(__file__).with_name("risk_heldout.csv")
+# ------------------------------------------------------------------------------------------
+
+# Floors just below the figures measured (see docs/safety.md). Raise them when the list gets
+# better; never lower them to make a change pass without saying why.
+DEV_RECALL_FLOOR = 0.95
+DEV_PRECISION_FLOOR = 0.85
 RECALL_FLOOR = 0.95
 PRECISION_FLOOR = 0.95
 CATEGORY_FLOOR = 0.95
 MAX_MS_PER_1000_CHARACTERS = 2.0
+
+REASONS = frozenset(
+    (
+        "wish to be dead",
+        "suicidal thoughts",
+        "method or means",
+        "intent",
+        "plan",
+        "preparation or goodbye",
+        "not safe right now",
+        "self-harm",
+        "overdose",
+        "hopelessness",
+        "harm to others",
+    )
+)
+RISK_CATEGORIES = {  # the development set's risk categories, each with the reason it gives
+    "wish_to_be_dead": "wish to be dead",
+    "suicidal_thoughts": "suicidal thoughts",
+    "method": "method or means",
+    "intent": "intent",
+    "plan": "plan",
+    "preparation": "preparation or goodbye",
+    "not_safe": "not safe right now",
+    "self_harm": "self-harm",
+    "overdose": "overdose",
+    "hopelessness": "hopelessness",
+    "harm_to_others": "harm to others",
+    "negated_present": None,  # any reason, at lower urgency
+}
+HARMLESS_CATEGORIES = (
+    "prevention_work",
+    "professional",
+    "third_person",
+    "fiction_media",
+    "past_recovery",
+    "quoted_title",
+    "idiom",
+    "everyday_low_mood",
+    "medication_normal",
+    "negated_clear",
+)
 
 NOT_FLAGGED = ScreenResult(flagged=False, categories=(), matched=())
 
@@ -300,3 +359,324 @@ def test_screening_a_thousand_character_text_takes_well_under_two_milliseconds()
     fastest = min(timeit.repeat(lambda: screen_text(text), number=batch, repeat=5)) / batch
     print(f"\nrisk screen: {fastest * 1000:.2f} ms for a {len(text)}-character text")
     assert fastest * 1000 < MAX_MS_PER_1000_CHARACTERS
+
+
+# Evaluating a labelled file: the development set here, the held-out set by the lead -----------
+
+
+@dataclass
+class CategoryFigures:
+    """How one category of a labelled file fared.
+
+    Risk categories: `recall` is the share flagged, `precision` the share of all flags giving
+    the category's reason that were risky (for negated_present: of the lower-urgency flags).
+    Harmless categories: `clear` is the share left unflagged; precision and recall are None.
+    """
+
+    label: str
+    texts: int = 0
+    flagged: int = 0
+    precision: float | None = None
+    recall: float | None = None
+    clear: float | None = None
+
+
+@dataclass
+class Evaluation:
+    """Overall and per-category precision and recall of the screen on one labelled file."""
+
+    texts: int
+    precision: float
+    recall: float
+    by_category: dict[str, CategoryFigures] = field(default_factory=dict)
+    mistakes: list[str] = field(default_factory=list)
+
+    def report(self, name: str) -> str:
+        """The figures as the test prints them (`-s`)."""
+        lines = [
+            f"risk screen on {name}: precision={self.precision:.3f} recall={self.recall:.3f} "
+            f"({self.texts} texts)"
+        ]
+        for category, figures in self.by_category.items():
+            if figures.label == "risk":
+                precision = "  n/a" if figures.precision is None else f"{figures.precision:.3f}"
+                lines.append(
+                    f"  {category:<18} risk      n={figures.texts:<3} recall={figures.recall:.3f} "
+                    f"precision={precision}"
+                )
+            else:
+                lines.append(
+                    f"  {category:<18} harmless  n={figures.texts:<3} clear={figures.clear:.3f} "
+                    f"({figures.flagged} flagged)"
+                )
+        return "\n".join([*lines, *self.mistakes])
+
+
+def _labelled(path: Path) -> list[tuple[str, bool, str]]:
+    """(text, is_risk, category) of a labelled file: `label` risk/harmless, or `risky` 1/0."""
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    labelled = []
+    for row in rows:
+        label = (row.get("label") or row.get("risky") or "").strip().lower()
+        if label not in ("risk", "harmless", "1", "0"):
+            raise ValueError(f"{path}: a row without a label: {row}")
+        labelled.append((row["text"], label in ("risk", "1"), (row.get("category") or "").strip()))
+    return labelled
+
+
+def evaluate(path: Path) -> Evaluation:
+    """Screen every text of a labelled file; overall and per-category precision and recall."""
+    results = [(text, is_risk, category, screen_text(text)) for text, is_risk, category in _labelled(path)]
+    flags = [(is_risk, result) for _, is_risk, _, result in results if result.flagged]
+    caught = sum(is_risk for is_risk, _ in flags)
+    risky = sum(is_risk for _, is_risk, _, _ in results)
+    by_category: dict[str, CategoryFigures] = {}
+    for _, is_risk, category, result in results:
+        figures = by_category.setdefault(category or "-", CategoryFigures("risk" if is_risk else "harmless"))
+        figures.texts += 1
+        figures.flagged += result.flagged
+    for category, figures in by_category.items():
+        if figures.label == "risk":
+            figures.recall = figures.flagged / figures.texts
+            reason = RISK_CATEGORIES.get(category)
+            giving = [
+                is_risk
+                for is_risk, result in flags
+                if (reason in result.reasons if reason else result.urgency == LOWER)
+            ]
+            figures.precision = sum(giving) / len(giving) if giving else None
+        else:
+            figures.clear = 1 - figures.flagged / figures.texts
+    mistakes = [
+        f"  {'missed' if is_risk else 'false flag'} ({category}): {text}"
+        + (f"  {list(result.matched)}" if result.flagged else "")
+        for text, is_risk, category, result in results
+        if is_risk != result.flagged
+    ]
+    return Evaluation(
+        texts=len(results),
+        precision=caught / len(flags) if flags else 0.0,
+        recall=caught / risky if risky else 0.0,
+        by_category=dict(sorted(by_category.items(), key=lambda item: (item[1].label, item[0]))),
+        mistakes=mistakes,
+    )
+
+
+def test_development_set_is_labelled_by_the_documented_rule() -> None:
+    rows = _labelled(DEV_FILE)
+    risky = [category for _, is_risk, category in rows if is_risk]
+    harmless = [category for _, is_risk, category in rows if not is_risk]
+
+    assert len(rows) >= 400
+    assert 0.4 <= len(risky) / len(rows) <= 0.6
+    assert set(risky) == set(RISK_CATEGORIES)
+    assert set(harmless) == set(HARMLESS_CATEGORIES)
+    assert min(map(risky.count, RISK_CATEGORIES)) >= 20  # many phrasings per construct
+    assert min(map(harmless.count, HARMLESS_CATEGORIES)) >= 20
+    assert len({text for text, _, _ in rows}) == len(rows)
+    assert not {text for text, _, _ in rows} & {row["text"] for row in _examples()}
+
+
+def test_precision_and_recall_on_the_development_set_stay_above_their_floors() -> None:
+    evaluation = evaluate(DEV_FILE)
+    print("\n" + evaluation.report(DEV_FILE.name))
+    floors = f"floors: recall {DEV_RECALL_FLOOR}, precision {DEV_PRECISION_FLOOR}"
+    assert evaluation.recall >= DEV_RECALL_FLOOR, f"{floors}\n{evaluation.report(DEV_FILE.name)}"
+    assert evaluation.precision >= DEV_PRECISION_FLOOR, f"{floors}\n{evaluation.report(DEV_FILE.name)}"
+
+
+# Constructs, contexts, negation, reasons ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("some nights i just wish i was dead", "wish to be dead"),
+        ("i hope i dont wake up tmrw", "wish to be dead"),
+        ("id rather be dead honestly", "wish to be dead"),
+        ("i wanna kms", "suicidal thoughts"),
+        ("been thinking about suicide a lot", "suicidal thoughts"),
+        ("i want to unalive myself", "suicidal thoughts"),
+        ("i keep looking up how many paracetamol it takes", "method or means"),
+        ("thinking about jumping off the multi storey", "method or means"),
+        ("i could hang myself in the garage", "method or means"),
+        ("im going to kill myself tonight", "intent"),
+        ("im ready to die", "intent"),
+        ("im gonna end my life", "intent"),
+        ("i have a plan to kill myself", "plan"),
+        ("ive picked a date", "plan"),
+        ("i know exactly how and when", "plan"),
+        ("ive written my goodbye letters", "preparation or goodbye"),
+        ("giving my things away to friends", "preparation or goodbye"),
+        ("been stockpiling my tablets", "preparation or goodbye"),
+        ("im not safe right now", "not safe right now"),
+        ("i cant keep myself safe tonight", "not safe right now"),
+        ("i dont trust myself tonight", "not safe right now"),
+        ("i cut myself again", "self-harm"),
+        ("the urge to self harm is back", "self-harm"),
+        ("i burned my arm on purpose", "self-harm"),
+        ("i took a whole box of paracetamol", "overdose"),
+        ("im going to od tonight", "overdose"),
+        ("i overdosed last night", "overdose"),
+        ("im such a burden on everyone", "hopelessness"),
+        ("theres no way out for me", "hopelessness"),
+        ("i have nothing to live for", "hopelessness"),
+        ("im going to hurt my husband", "harm to others"),
+        ("i want to strangle my boss", "harm to others"),
+        ("im scared ill shake the baby", "harm to others"),
+    ],
+)
+def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> None:
+    result = screen_text(text)
+    assert result.flagged, text
+    assert reason in result.reasons
+    assert result.urgency == URGENT
+
+
+@pytest.mark.parametrize(
+    ("context", "text"),
+    [
+        ("prevention_work", "ran a bake sale for a suicide prevention charity"),
+        ("prevention_work", "my crisis line volunteering shift went well"),
+        ("prevention_work", "did the overdose awareness training at the library"),
+        ("professional", "as a paramedic i went to two overdoses today"),
+        ("professional", "im a nurse and a patient self harmed on my shift"),
+        ("professional", "my job as a counsellor means lots of suicide risk assessments"),
+        ("third_person", "my uncle died by suicide when i was young"),
+        ("third_person", "my friend is cutting herself and im scared for her"),
+        ("third_person", "my brother overdosed last year"),
+        ("fiction_media", "the documentary about suicide was powerful"),
+        ("fiction_media", "reading a novel where the hero overdoses"),
+        ("fiction_media", "that film about self harm was intense"),
+        ("past_recovery", "three years since i last self harmed"),
+        ("past_recovery", "i used to want to die, now i love my life"),
+        ("past_recovery", "two years since my overdose and i'm doing well"),
+        ("quoted_title", 'we watched "The Virgin Suicides"'),
+        ("quoted_title", 'listening to "Better Off Dead" by sleeping with sirens'),
+        ("quoted_title", 'reading "I Want to Die but I Want to Eat Tteokbokki"'),
+        ("idiom", "this cold is killing me"),
+        ("idiom", "dying to see you all"),
+        ("idiom", "i'd kill for a nap"),
+        ("everyday_low_mood", "feeling down today"),
+        ("everyday_low_mood", "lonely and tired"),
+        ("everyday_low_mood", "work is getting me down"),
+        ("medication_normal", "took my meds"),
+        ("medication_normal", "my dose went up"),
+        ("medication_normal", "took two ibuprofen"),
+        ("negated_clear", "im not suicidal, just exhausted"),
+        ("negated_clear", "no self harm urges this week"),
+        ("negated_clear", "id never hurt my daughter"),
+    ],
+)
+def test_harmless_contexts_are_not_flagged(context: str, text: str) -> None:
+    assert screen_text(text) == NOT_FLAGGED, (context, load_phrase_list().explain(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "watched a film about suicide and now i cant stop thinking about doing it",
+        "my brother died by suicide and i keep thinking about joining him",
+        "i volunteer at a crisis line but honestly ive been suicidal myself lately",
+        "as a nurse i see overdoses, but ive been thinking about taking an overdose myself",
+        "i used to cut and ive started again",
+        "two years clean but i relapsed and cut last night",
+        "my friend self harms and i want to kill myself",
+    ],
+)
+def test_a_first_person_risk_now_wins_over_a_harmless_context(text: str) -> None:
+    result = screen_text(text)
+    assert result.flagged, load_phrase_list().explain(text)
+    assert result.urgency == URGENT
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("I'm not going to hurt myself but I want to disappear", "wish to be dead"),
+        ("im not going to kill myself, but i keep thinking about it", "suicidal thoughts"),
+        ("i won't act on it but the thoughts of killing myself are loud", "suicidal thoughts"),
+        ("im not suicidal, i just dont want to wake up", "wish to be dead"),
+        ("i'm not going to cut, but the urge is so strong tonight", "self-harm"),
+    ],
+)
+def test_negation_lowers_the_urgency_without_hiding_the_risk(text: str, reason: str) -> None:
+    result = screen_text(text)
+    assert result.flagged, load_phrase_list().explain(text)
+    assert reason in result.reasons
+    assert result.urgency == LOWER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im not going to kill myself tonight, ive got the pills ready",
+        "i wont do anything but i have a plan to end my life",
+        "im not going to hurt myself, im not safe right now",
+    ],
+)
+def test_negation_never_lowers_a_method_plan_preparation_or_not_being_safe(text: str) -> None:
+    assert screen_text(text).urgency == URGENT
+
+
+@pytest.mark.parametrize("text", ["im not going to kill myself", "I would never hurt my kids"])
+def test_a_negated_risk_alone_is_not_flagged(text: str) -> None:
+    assert screen_text(text) == NOT_FLAGGED
+
+
+def test_a_distant_past_without_recovery_is_flagged_at_lower_urgency() -> None:
+    result = screen_text("I overdosed on pills when I was younger.")
+    assert result.flagged and result.urgency == LOWER
+
+
+def test_every_flag_on_the_development_set_carries_known_reasons_and_an_urgency() -> None:
+    for text, _, _ in _labelled(DEV_FILE):
+        result = screen_text(text)
+        if result.flagged:
+            assert result.reasons and set(result.reasons) <= REASONS, text
+            assert result.urgency in (URGENT, LOWER)
+            assert result.categories and set(result.categories) <= set(CATEGORIES)
+        else:
+            assert (result.reasons, result.urgency) == ((), "")
+
+
+def test_a_stored_flag_keeps_the_reasons_and_the_urgency(live_session) -> None:
+    flag = safety_services.screen_participant_text(
+        live_session, "I'm not going to hurt myself but I want to disappear", "checkin_note"
+    )
+    db.session.commit()
+
+    assert flag is not None
+    assert (flag.reasons, flag.urgency) == (["wish to be dead"], LOWER)
+    assert flag.categories == ["suicide"] and flag.matched
+
+
+def test_an_older_list_with_one_list_per_category_still_loads(tmp_path: Path) -> None:
+    path = tmp_path / "phrases.toml"
+    path.write_text('[risk_phrases]\noverdose = ["took (all|every one of) my pills"]\n', encoding="utf-8")
+
+    result = screen_text("I took all my pills", load_phrase_list(path))
+
+    assert (result.categories, result.reasons, result.urgency) == (("overdose",), ("overdose",), URGENT)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text", "flagged"),
+    [
+        ("cut <end>", "i cut", True),
+        ("cut <end>", "i cut, then i cried", True),
+        ("cut <end>", "i cut the cake", False),
+        ("cut (again|<end>)", "cut again today", True),
+        ("cut (again|<end>)", "i cut", True),
+        ("cut (again|<end>)", "i cut bread", False),
+    ],
+)
+def test_end_of_clause_syntax(tmp_path: Path, phrase: str, text: str, flagged: bool) -> None:
+    path = tmp_path / "phrases.toml"
+    path.write_text(
+        f'[constructs.cuts]\ncategory = "self_harm"\nreason = "self-harm"\n'
+        f"phrases = [{json.dumps(phrase)}]\n",
+        encoding="utf-8",
+    )
+    assert screen_text(text, load_phrase_list(path)).flagged is flagged
