@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict, Unpack
+
 from sqlalchemy import select
 
 from .. import signals
@@ -102,98 +104,65 @@ def check_settings(*, crisis_resources: str, min_aggregate_size: int, retention_
         raise Invalid(RETENTION_DAYS_MESSAGE)
 
 
-def _clean_details(
-    *,
-    name: str,
-    description: str,
-    crisis_resources: str,
-    agenda: list[dict],
-    min_aggregate_size: int,
-    retention_days: int | None,
-    purge_win_texts: bool,
-) -> dict:
+class GroupDetails(TypedDict):
+    """What a lead fills in on the group form (and the services check)."""
+
+    name: str
+    description: str
+    crisis_resources: str
+    agenda: list[dict]
+    min_aggregate_size: int
+    retention_days: NotRequired[int | None]
+    purge_win_texts: NotRequired[bool]
+
+
+def _clean_details(details: GroupDetails) -> dict:
     """A group's details as they are stored, once checked."""
+    retention_days = details.get("retention_days")
     check_settings(
-        crisis_resources=crisis_resources,
-        min_aggregate_size=min_aggregate_size,
+        crisis_resources=details["crisis_resources"],
+        min_aggregate_size=details["min_aggregate_size"],
         retention_days=retention_days,
     )
     return {
-        "name": name.strip(),
-        "description": description.strip(),
-        "crisis_resources": crisis_resources.strip(),
-        "agenda": clean_agenda(agenda),
-        "min_aggregate_size": min_aggregate_size,
+        "name": details["name"].strip(),
+        "description": details["description"].strip(),
+        "crisis_resources": details["crisis_resources"].strip(),
+        "agenda": clean_agenda(details["agenda"]),
+        "min_aggregate_size": details["min_aggregate_size"],
         "retention_days": retention_days,
-        "purge_win_texts": purge_win_texts,
+        "purge_win_texts": details.get("purge_win_texts", False),
     }
 
 
-def create_group(
-    actor: Facilitator,
-    *,
-    name: str,
-    description: str,
-    crisis_resources: str,
-    agenda: list[dict],
-    min_aggregate_size: int,
-    retention_days: int | None = None,
-    purge_win_texts: bool = False,
-) -> Group:
+def create_group(actor: Facilitator, **details: Unpack[GroupDetails]) -> Group:
     """Create a group led by the actor."""
-    details = _clean_details(
-        name=name,
-        description=description,
-        crisis_resources=crisis_resources,
-        agenda=agenda,
-        min_aggregate_size=min_aggregate_size,
-        retention_days=retention_days,
-        purge_win_texts=purge_win_texts,
-    )
-    group = Group(**details)
+    cleaned = _clean_details(details)
+    group = Group(**cleaned)
     group.memberships.append(GroupFacilitator(facilitator_id=actor.id, role=Role.LEAD))
     db.session.add(group)
     db.session.flush()
     record_action(
-        actor, "group.created", group=group, values={field: details[field] for field in VALUED_SETTINGS}
+        actor, "group.created", group=group, values={field: cleaned[field] for field in VALUED_SETTINGS}
     )
     return group
 
 
-def update_group(
-    actor: Facilitator,
-    group: Group,
-    *,
-    name: str,
-    description: str,
-    crisis_resources: str,
-    agenda: list[dict],
-    min_aggregate_size: int,
-    retention_days: int | None = None,
-    purge_win_texts: bool = False,
-) -> Group:
+def update_group(actor: Facilitator, group: Group, **details: Unpack[GroupDetails]) -> Group:
     """Change a group's details (its lead or an admin member may); the audit log names what changed."""
     require_manager(actor, group)
-    details = _clean_details(
-        name=name,
-        description=description,
-        crisis_resources=crisis_resources,
-        agenda=agenda,
-        min_aggregate_size=min_aggregate_size,
-        retention_days=retention_days,
-        purge_win_texts=purge_win_texts,
-    )
-    changed = [field for field, value in details.items() if getattr(group, field) != value]
+    cleaned = _clean_details(details)
+    changed = [field for field, value in cleaned.items() if getattr(group, field) != value]
     if not changed:
         return group
     # Free text (names, descriptions, crisis resources, prompts) stays out of the log: only field names.
     values = {
-        field: {"old": getattr(group, field), "new": details[field]}
+        field: {"old": getattr(group, field), "new": cleaned[field]}
         for field in changed
         if field in VALUED_SETTINGS
     }
     for field in changed:
-        setattr(group, field, details[field])
+        setattr(group, field, cleaned[field])
     record_action(actor, "group.updated", group=group, changed=changed, values=values)
     return group
 
