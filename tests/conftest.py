@@ -308,6 +308,18 @@ def join(app) -> Callable:
     return do_join
 
 
+def emit(sock, namespace: str, event: str, payload: dict | None = None) -> dict:
+    """Send a socket event and return its acknowledgement."""
+    return sock.emit(event, payload or {}, namespace=namespace, callback=True)
+
+
+def emit_ok(sock, namespace: str, event: str, payload: dict | None = None) -> dict:
+    """Send a socket event that must be accepted, and return its acknowledgement."""
+    ack = emit(sock, namespace, event, payload)
+    assert ack["ok"], ack
+    return ack
+
+
 def participant_socket(app, phone: Phone):
     return socketio.test_client(
         app, namespace=PARTICIPANT_NS, auth={"join_token": phone.join_token}, flask_test_client=phone.client

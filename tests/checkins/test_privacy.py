@@ -10,7 +10,7 @@ from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services as session_services
 from facilitator.sessions.models import SocketConnection
 
-from ..conftest import drain
+from ..conftest import drain, emit_ok
 from .conftest import after_the_slot
 
 ANSWER_COLUMNS = {
@@ -30,14 +30,8 @@ ANSWER_COLUMNS = {
 }
 
 
-def emit(sock, namespace, event, payload):
-    ack = sock.emit(event, payload, namespace=namespace, callback=True)
-    assert ack["ok"], ack
-    return ack
-
-
 def submit(phone, round_id, client_id, **content):
-    emit(
+    emit_ok(
         phone.socket,
         PARTICIPANT_NS,
         "submit_checkin",
@@ -52,20 +46,20 @@ def slot_ends(live_session, round_id):
 def run_rounds(console, live_session, phones) -> tuple[int, int, int]:
     """A named round, an anonymous one with changes and passes (closed), and an anonymous one
     still open when the session ends."""
-    named = emit(console, FACILITATOR_NS, "open_round", {"kind": "checkin"})["round_id"]
+    named = emit_ok(console, FACILITATOR_NS, "open_round", {"kind": "checkin"})["round_id"]
     for number, phone in enumerate(phones):
         submit(phone, named, f"named-{number:04d}", mood=5)
-    emit(console, FACILITATOR_NS, "close_round", {"round_id": named})
+    emit_ok(console, FACILITATOR_NS, "close_round", {"round_id": named})
 
-    closed = emit(console, FACILITATOR_NS, "open_round", {"kind": "custom", "anonymous": True})["round_id"]
+    closed = emit_ok(console, FACILITATOR_NS, "open_round", {"kind": "custom", "anonymous": True})["round_id"]
     for number, phone in enumerate(phones[:3]):
         submit(phone, closed, f"first-{number:04d}", mood=number + 2, note=f"words {number}")
     slot_ends(live_session, closed)
     submit(phones[0], closed, "changed-0000", mood=9, note="changed words")
     submit(phones[3], closed, "late-0003", passed=True)
-    emit(console, FACILITATOR_NS, "reveal_round", {"round_id": closed})
+    emit_ok(console, FACILITATOR_NS, "reveal_round", {"round_id": closed})
 
-    left_open = emit(console, FACILITATOR_NS, "open_round", {"kind": "checkout", "anonymous": True})[
+    left_open = emit_ok(console, FACILITATOR_NS, "open_round", {"kind": "checkout", "anonymous": True})[
         "round_id"
     ]
     for number, phone in enumerate(phones):

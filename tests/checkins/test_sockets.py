@@ -12,12 +12,8 @@ from facilitator.extensions import db
 from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services as session_services
 
-from ..conftest import drain, facilitator_socket, received
+from ..conftest import drain, emit, facilitator_socket, received
 from .conftest import after_the_slot
-
-
-def emit(sock, namespace, event, payload):
-    return sock.emit(event, payload, namespace=namespace, callback=True)
 
 
 def open_round(console, **options):

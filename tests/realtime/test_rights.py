@@ -13,11 +13,7 @@ from facilitator.sessions import services
 from facilitator.sessions.models import Participant, ParticipantStatus, SocketConnection
 from facilitator.support.models import SupportRequest
 
-from ..conftest import facilitator_socket, login, participant_socket, post_form, received
-
-
-def emit(sock, namespace: str, event: str, payload: dict | None = None) -> dict:
-    return sock.emit(event, payload or {}, namespace=namespace, callback=True)
+from ..conftest import emit, facilitator_socket, login, participant_socket, post_form, received
 
 
 @pytest.fixture

@@ -13,13 +13,9 @@ from facilitator.support import services
 from facilitator.support.models import SupportRequest
 from facilitator.support.sockets import escalate_overdue_requests
 
-from ..conftest import facilitator_socket, login, participant_socket, received
+from ..conftest import emit, facilitator_socket, login, participant_socket, received
 
 SUPPORT_EVENTS = ("support_requested", "support_escalated", "support_updated", "safety_flagged")
-
-
-def emit(sock, namespace, event, payload):
-    return sock.emit(event, payload, namespace=namespace, callback=True)
 
 
 def ask(phone, client_id="support-0001", urgency="now", message=None):

@@ -15,7 +15,7 @@ from facilitator.sessions.anonymity import keyed_hash
 from facilitator.sessions.models import LiveSession, SocketConnection
 from facilitator.wins.models import Win
 
-from ..conftest import drain
+from ..conftest import drain, emit_ok
 
 WIN_COLUMNS = {
     "id",
@@ -44,12 +44,6 @@ AUTHOR_FIELDS = {
 }
 
 
-def emit(sock, namespace, event, payload):
-    ack = sock.emit(event, payload, namespace=namespace, callback=True)
-    assert ack["ok"], ack
-    return ack
-
-
 @pytest.fixture
 def screen(app, facilitator_client, live_session):
     return socketio.test_client(
@@ -64,7 +58,7 @@ def run_a_session(console, live_session, join):
     """Two wins by one author, one by another, reactions all round, moderation both ways."""
     author, fan, quiet = (join(live_session, name) for name in ("Author Alpha", "Fan Beta", "Quiet Gamma"))
     ids = [
-        emit(
+        emit_ok(
             author.socket,
             PARTICIPANT_NS,
             "share_win",
@@ -73,28 +67,30 @@ def run_a_session(console, live_session, join):
         for n in range(2)
     ]
     ids.append(
-        emit(
+        emit_ok(
             fan.socket,
             PARTICIPANT_NS,
             "share_win",
             {"client_id": "fan-win-0", "text": "Beta win", "kind": "said_no"},
         )["win"]["id"]
     )
-    emit(
+    emit_ok(
         quiet.socket,
         PARTICIPANT_NS,
         "share_win",
         {"client_id": "quiet-win-0", "text": "i want to end my life"},
     )
     for win_id in ids:
-        emit(console, FACILITATOR_NS, "approve_win", {"win_id": win_id})
-    emit(console, FACILITATOR_NS, "spotlight_win", {"win_id": ids[0]})
+        emit_ok(console, FACILITATOR_NS, "approve_win", {"win_id": win_id})
+    emit_ok(console, FACILITATOR_NS, "spotlight_win", {"win_id": ids[0]})
     for phone in (fan, quiet, author):
         for win_id in ids[:2]:
             for reaction in ("clap", "heart"):
-                emit(phone.socket, PARTICIPANT_NS, "react_to_win", {"win_id": win_id, "reaction": reaction})
-    emit(console, FACILITATOR_NS, "hide_win", {"win_id": ids[2]})
-    emit(console, FACILITATOR_NS, "set_wins_approval", {"need_approval": False})
+                emit_ok(
+                    phone.socket, PARTICIPANT_NS, "react_to_win", {"win_id": win_id, "reaction": reaction}
+                )
+    emit_ok(console, FACILITATOR_NS, "hide_win", {"win_id": ids[2]})
+    emit_ok(console, FACILITATOR_NS, "set_wins_approval", {"need_approval": False})
     return [author, fan, quiet], ids
 
 

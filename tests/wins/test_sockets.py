@@ -11,13 +11,9 @@ from facilitator.sessions import services as session_services
 from facilitator.wins.models import Win, WinReaction
 from facilitator.wins.sockets import release_due_batches
 
-from ..conftest import facilitator_socket, participant_socket, received
+from ..conftest import emit, facilitator_socket, participant_socket, received
 
 WALL_KEYS = {"id", "text", "kind", "spotlit", "reactions"}
-
-
-def emit(sock, namespace, event, payload):
-    return sock.emit(event, payload, namespace=namespace, callback=True)
 
 
 def share(phone, text="Went for a walk instead", client_id="phone-win-0001", **extra):
