@@ -29,9 +29,14 @@ def announce_safety_flag(flag: SafetyFlag) -> None:
     announce_to_consoles(flag.live_session_id, "safety_flagged", services.flag_entry(flag))
 
 
+def announce_safety_flag_updated(flag: SafetyFlag) -> None:
+    """Tell the consoles a flag changed (it was acknowledged)."""
+    announce_to_consoles(flag.live_session_id, "safety_flag_updated", services.flag_entry(flag))
+
+
 @events.facilitator("acknowledge_flag", FlagRef)
 def acknowledge_flag(caller: FacilitatorCaller, payload: FlagRef) -> dict:
     """Facilitator has read a safety flag; every console gets `safety_flag_updated`."""
     flag = services.acknowledge_flag(caller.facilitator, caller.live_session, payload.flag_id)
-    announce_to_consoles(caller.live_session.id, "safety_flag_updated", services.flag_entry(flag))
+    announce_safety_flag_updated(flag)
     return ok()

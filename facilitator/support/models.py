@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..extensions import Model
-from ..safety.models import Acknowledgeable
+from ..safety.models import Acknowledgeable, SafetyFlag
 from ..sessions.models import Participant
 
 
@@ -56,9 +56,17 @@ class SupportRequest(Acknowledgeable, Model):
     resolution_note: Mapped[str | None] = mapped_column(Text)
 
     participant: Mapped[Participant | None] = relationship()
+    safety_flag: Mapped[SafetyFlag | None] = relationship()
     replies: Mapped[list[SupportReply]] = relationship(
         cascade="all, delete-orphan", order_by="SupportReply.sent_at"
     )
+
+    def acknowledge(self, facilitator_id: int, now: datetime) -> None:
+        """Seeing a request is seeing the words of its message that the risk screen flagged: one
+        acknowledgement covers both, so the summary reports what the facilitator actually saw."""
+        super().acknowledge(facilitator_id, now)
+        if self.safety_flag is not None:
+            self.safety_flag.acknowledge(facilitator_id, now)
 
     @property
     def is_urgent(self) -> bool:

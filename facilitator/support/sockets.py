@@ -16,7 +16,7 @@ from ..realtime.announce import announce_to_consoles, announce_to_facilitator, a
 from ..realtime.callers import FacilitatorCaller, ParticipantCaller
 from ..realtime.events import ClientId, DbId, Payload, SocketEvents, ok
 from ..realtime.snapshot import Viewer
-from ..safety.sockets import announce_safety_flag
+from ..safety.sockets import announce_safety_flag, announce_safety_flag_updated
 from ..sessions.models import LiveSession, Participant
 from . import services
 from .models import SupportRequest
@@ -83,6 +83,8 @@ def announce_support_updated(support_request: SupportRequest) -> None:
     announce_to_consoles(
         support_request.live_session_id, "support_updated", services.console_entry(support_request)
     )
+    if support_request.safety_flag is not None:  # acknowledged with it
+        announce_safety_flag_updated(support_request.safety_flag)
     _announce_to_asker(support_request)
 
 

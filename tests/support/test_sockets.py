@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from facilitator.extensions import db, socketio
 from facilitator.groups import services as group_services
@@ -359,3 +360,18 @@ def test_bad_facilitator_payloads_change_nothing(console, live_session, join, ev
     support_request = db.session.get(SupportRequest, 1)
     db.session.refresh(support_request)
     assert support_request.status == "open" and support_request.replies == []
+
+
+def test_one_acknowledgement_covers_a_request_and_the_flag_its_message_raised(console, live_session, join):
+    phone = join(live_session, "Asker")
+    request_id = ask(phone, message="I have been saving my pills and I know when I'll do it")["request"]["id"]
+    received(console, FACILITATOR_NS, "safety_flagged")
+    ack = emit(console, FACILITATOR_NS, "acknowledge_support", {"request_id": request_id})
+    assert ack == {"ok": True}
+    [flag_update] = received(console, FACILITATOR_NS, "safety_flag_updated")
+    assert flag_update["acknowledged"] is True
+    flag = db.session.scalar(select(SafetyFlag))
+    request = db.session.get(SupportRequest, request_id)
+    db.session.refresh(flag)
+    db.session.refresh(request)
+    assert flag.acknowledged_at == request.acknowledged_at is not None
