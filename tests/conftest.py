@@ -324,6 +324,19 @@ def emit_ok(sock, namespace: str, event: str, payload: dict | None = None) -> di
     return ack
 
 
+def walk(value):
+    """Every key and value inside a payload, to search it for what must not be there."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield key
+            yield from walk(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from walk(inner)
+    else:
+        yield value
+
+
 def participant_socket(app, phone: Phone):
     return socketio.test_client(
         app, namespace=PARTICIPANT_NS, auth={"join_token": phone.join_token}, flask_test_client=phone.client

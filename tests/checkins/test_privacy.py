@@ -10,7 +10,7 @@ from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services as session_services
 from facilitator.sessions.models import SocketConnection
 
-from ..conftest import drain, emit_ok
+from ..conftest import drain, emit_ok, walk
 from .conftest import after_the_slot
 
 ANSWER_COLUMNS = {
@@ -110,19 +110,6 @@ def test_after_the_session_ends_no_column_ties_an_anonymous_answer_to_anyone_or_
     assert len(set(keys)) == len(keys)
     # The key is gone: nobody can recompute whose hash a respondent key is.
     assert db.session.execute(text("SELECT anonymity_key FROM live_session")).scalar_one() is None
-
-
-def walk(value):
-    """Every key and value inside a payload."""
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            yield key
-            yield from walk(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from walk(inner)
-    else:
-        yield value
 
 
 def test_no_console_payload_of_an_anonymous_round_names_anyone(console, live_session, join):

@@ -15,7 +15,7 @@ from facilitator.sessions.anonymity import keyed_hash
 from facilitator.sessions.models import LiveSession, SocketConnection
 from facilitator.wins.models import Win
 
-from ..conftest import drain, emit_ok
+from ..conftest import drain, emit_ok, walk
 
 WIN_COLUMNS = {
     "id",
@@ -180,19 +180,6 @@ def win_payloads(messages) -> list:
         elif message["name"].startswith("win"):
             found.append(payload)
     return found
-
-
-def walk(value):
-    """Every key and value inside a payload."""
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            yield key
-            yield from walk(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from walk(inner)
-    else:
-        yield value
 
 
 def test_no_payload_tells_the_facilitator_or_others_who_shared(
