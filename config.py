@@ -49,6 +49,11 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}  # noqa: RUF012 - read once by Flask-SQLAlchemy
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    # What the live channel may travel on: "websocket,polling", or "polling" where a proxy in
+    # front cannot carry WebSockets (browsers try a WebSocket first, then poll).
+    SOCKETIO_TRANSPORTS = tuple(
+        os.environ.get("SOCKETIO_TRANSPORTS", "websocket,polling").replace(" ", "").split(",")
+    )
     BASE_URL = os.environ.get("BASE_URL", "").rstrip("/")
     ALLOW_SIGNUP = _flag("ALLOW_SIGNUP")
     HOST = os.environ.get("HOST", "127.0.0.1")
@@ -84,8 +89,15 @@ class Config:
     # Anonymous rounds: answers given within the same slot of this many seconds reach the consoles
     # together, at the slot's end (docs/privacy.md).
     ANONYMOUS_BATCH_SECONDS = int(os.environ.get("ANONYMOUS_BATCH_SECONDS", "15"))
-    # Seconds over which a burst of answers is gathered into one recount for the console.
+    # Seconds over which a burst of reactions is gathered into one recount for the screens.
     LIVE_UPDATE_INTERVAL = float(os.environ.get("LIVE_UPDATE_INTERVAL", "0.02"))
+    # A named round's counts on the console are recounted at most once per this many seconds, by
+    # one worker, however many answers came (each answer itself shows at once).
+    ROUND_RECOUNT_SECONDS = float(os.environ.get("ROUND_RECOUNT_SECONDS", "1"))
+    # Each server process beats this often in the server_worker table; one silent for longer than
+    # WORKER_DEAD_AFTER_SECONDS is dead: a live one removes its connections (docs/protocol.md).
+    WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "5"))
+    WORKER_DEAD_AFTER_SECONDS = float(os.environ.get("WORKER_DEAD_AFTER_SECONDS", "15"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -97,6 +109,11 @@ class Config:
     SEAT_COOKIE_MAX_AGE = int(os.environ.get("SEAT_COOKIE_MAX_AGE", str(12 * 3600)))
     # The risk-language phrase list (docs/safety.md); empty means the one shipped with Stepwise.
     RISK_PHRASES_FILE = os.environ.get("RISK_PHRASES_FILE", "")
+    # The statistical second opinion beside the list (docs/safety.md): "off" to screen with the
+    # list alone, empty for the model shipped with Stepwise, or the path of one you trained.
+    RISK_MODEL_FILE = os.environ.get("RISK_MODEL_FILE", "")
+    # The probability of risk at which it flags a text; empty for the one chosen at training.
+    RISK_MODEL_THRESHOLD = os.environ.get("RISK_MODEL_THRESHOLD", "")
     # Shown to participants; each group starts with these and may edit them.
     DEFAULT_CRISIS_RESOURCES = os.environ.get("DEFAULT_CRISIS_RESOURCES", DEFAULT_CRISIS_RESOURCES)
     # A support request nobody has acknowledged after this long is raised again, to every facilitator.
@@ -119,6 +136,18 @@ class Config:
     # Argon2id parameters for facilitators' passwords: a profile of argon2-cffi (argon2.profiles).
     PASSWORD_HASH_PROFILE = os.environ.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
     WTF_CSRF_TIME_LIMIT = None  # tied to the login session instead of a clock
+    # Flask-Compress: pages and JSON in Brotli, or gzip for a browser without it. Static files are
+    # compressed once, at their best, by facilitator/assets.py; Socket.IO's traffic is not touched.
+    COMPRESS_ALGORITHM = ("br", "gzip")
+    COMPRESS_ALGORITHM_STREAMING = ("br",)
+    COMPRESS_MIMETYPES = (
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "image/svg+xml",
+        "application/json",
+    )
     MAX_CONTENT_LENGTH = 64 * 1024
 
 
@@ -131,6 +160,10 @@ class TestConfig(Config):
     SOCKETIO_ASYNC_MODE = "threading"
     SOCKETIO_MESSAGE_QUEUE = None
     LIVE_UPDATE_INTERVAL = 0.0  # announce at once, so tests read what a change announced
+    ROUND_RECOUNT_SECONDS = 0.0
+    # No heartbeat runs under TESTING (no periodic job does): the test's own worker stays alive for
+    # the whole test, and tests make a worker dead by setting its heartbeat in the past.
+    WORKER_DEAD_AFTER_SECONDS = 3600.0
     RATELIMIT_STORAGE_URI = "memory://"
     ALLOW_SIGNUP = False
     BASE_URL = ""

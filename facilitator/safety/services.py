@@ -17,7 +17,8 @@ from ..errors import NotFound
 from ..extensions import db
 from ..sessions.models import LiveSession, Participant
 from .models import SafetyFlag
-from .screening import URGENT, ScreenResult, load_phrase_list, screen_text
+from .screening import URGENT, ScreenResult, load_phrase_list
+from .second_opinion import RiskModel, load_model, screen_with_second_opinion
 
 
 def screen_participant_text(
@@ -35,8 +36,16 @@ def find_risk(text: str | None) -> ScreenResult | None:
     """What the risk screen found in a participant's text, or None; stores nothing."""
     if not text:
         return None
-    result = screen_text(text, load_phrase_list(current_app.config["RISK_PHRASES_FILE"] or None))
+    phrases = load_phrase_list(current_app.config["RISK_PHRASES_FILE"] or None)
+    threshold = current_app.config["RISK_MODEL_THRESHOLD"]
+    result = screen_with_second_opinion(text, phrases, risk_model(), float(threshold) if threshold else None)
     return result if result.flagged else None
+
+
+def risk_model() -> RiskModel | None:
+    """The statistical second opinion the settings ask for, or None when RISK_MODEL_FILE is "off"."""
+    setting = current_app.config["RISK_MODEL_FILE"]
+    return None if setting == "off" else load_model(setting or None)
 
 
 def flag_text(

@@ -45,14 +45,14 @@ def co_console(app, facilitator, group, live_session, make_facilitator):
 
 def test_a_request_reaches_the_lead_facilitator_only(console, co_console, live_session, join):
     asker, other = join(live_session, "Asker"), join(live_session, "Other")
-    ack = ask(asker, message="Could you check in with me?")
+    ack = ask(asker, message="Could we talk about my housing form after group?")
     assert ack["ok"] and ack["flagged"] is False
     assert ack["request"]["status"] == "open" and ack["client_id"] == "support-0001"
     [(name, entry)] = console_events(console, *SUPPORT_EVENTS)
     assert name == "support_requested"
     assert (entry["name"], entry["message"], entry["urgent"]) == (
         "Asker",
-        "Could you check in with me?",
+        "Could we talk about my housing form after group?",
         True,
     )
     assert console_events(co_console, *SUPPORT_EVENTS) == []

@@ -1,0 +1,201 @@
+"""Train the statistical second opinion (`second_opinion`) from the labelled data in the repository.
+
+One command, `make risk-model` (`flask --app wsgi train-risk-model`), reads the development
+set and the older examples (never a held-out set), fits two scikit-learn pipelines that share
+their features, TF-IDF of character 2-5-grams and word 1-2-grams:
+
+- is it risk: a logistic regression with balanced classes, on every labelled text;
+- which construct: a multinomial logistic regression on the risky texts of the development set.
+
+The threshold is chosen at first sight: each batch of the development set (one writer, one
+voice) is scored by a model fitted on the others, and the threshold is the lowest at which
+"phrase list or model" keeps `TARGET_PRECISION` on the batches the list was not tuned on. The
+arrays are written to `risk_model.npz`; the figures are printed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+from flask import current_app
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline, make_union
+
+from .screening import Construct, PhraseList, load_phrase_list
+from .second_opinion import DEFAULT_MODEL_FILE
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+DEVELOPMENT_FILES = (
+    REPOSITORY / "tests" / "support" / "risk_dev.csv",
+    REPOSITORY / "tests" / "support" / "risk_examples.csv",
+)
+VECTORIZERS = (
+    {"analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 2, "sublinear_tf": True},
+    {"analyzer": "word", "ngram_range": (1, 2), "sublinear_tf": True},
+)
+REGULARISATION = 10.0  # logistic regression's C
+# The batches the phrase list was tuned on (docs/safety.md): out of fold, the list is near
+# perfect on them, so they would flatter any threshold. The threshold is chosen on the others.
+LIST_TUNED_ON = frozenset(("batch A", "batch B", "batch C", "batch D", "batch E", "examples"))
+TARGET_PRECISION = 0.90
+# Most of what people write is ordinary ("ok", "walked the dog"): the share of such texts the
+# screen may flag, at first sight, on the development set's batches of them (category "ordinary").
+MAX_ORDINARY_FLAGGED = 0.02
+THRESHOLDS = tuple(round(0.3 + step * 0.025, 3) for step in range(27))  # 0.3 .. 0.95
+
+
+@dataclass(frozen=True)
+class Labelled:
+    text: str
+    is_risk: bool
+    construct: str  # a risk construct of the phrase list, or "" (harmless, or not one construct)
+    batch: str  # who wrote it when: the development set's `note` up to ";", or "examples"
+    ordinary: bool = False  # an everyday text with no risk words at all (category "ordinary")
+
+
+def labelled_texts(files: Sequence[Path] = DEVELOPMENT_FILES) -> list[Labelled]:
+    """Every text of the labelled files: `label` risk/harmless with a construct as `category`
+    (the development set), or `risky` 1/0 (the older examples, whose categories are not constructs)."""
+    texts = []
+    for path in files:
+        with path.open(encoding="utf-8", newline="") as file:
+            for row in csv.DictReader(file):
+                is_risk = (row.get("label") or row.get("risky")) in ("risk", "1")
+                construct = row.get("category", "") if "label" in row and is_risk else ""
+                batch = (row.get("note") or "").split(";")[0].strip() if "label" in row else "examples"
+                ordinary = row.get("category") == "ordinary"
+                texts.append(Labelled(row["text"], is_risk, construct, batch, ordinary))
+    return texts
+
+
+def features() -> FeatureUnion:
+    return make_union(*(TfidfVectorizer(**params) for params in VECTORIZERS))
+
+
+def risk_pipeline() -> Pipeline:
+    return make_pipeline(
+        features(), LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=3000)
+    )
+
+
+def probabilities_at_first_sight(texts: Sequence[Labelled]) -> np.ndarray:
+    """Each text's probability of risk from a model fitted on every other batch (leave one
+    batch out): what the model would say of a new writer's words."""
+    words = np.array([t.text for t in texts], dtype=object)
+    truth = np.array([t.is_risk for t in texts])
+    batches = np.array([t.batch for t in texts])
+    probability = np.zeros(len(texts))
+    for batch in sorted(set(batches)):
+        held = batches == batch
+        model = risk_pipeline().fit(list(words[~held]), truth[~held])
+        probability[held] = model.predict_proba(list(words[held]))[:, 1]
+    return probability
+
+
+def precision_recall(flagged: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+    caught = int((flagged & truth).sum())
+    return caught / max(int(flagged.sum()), 1), caught / max(int(truth.sum()), 1)
+
+
+def choose_threshold(texts: Sequence[Labelled], phrases: PhraseList) -> float:
+    """The lowest threshold at which "list or model", at first sight on the batches the list was
+    not tuned on, keeps TARGET_PRECISION and flags at most MAX_ORDINARY_FLAGGED of ordinary texts."""
+    fresh = [t for t in texts if t.batch not in LIST_TUNED_ON]
+    truth = np.array([t.is_risk for t in fresh])
+    ordinary = np.array([t.ordinary for t in fresh])
+    listed = np.array([phrases.screen(t.text).flagged for t in fresh])
+    probability = probabilities_at_first_sight(texts)[[t.batch not in LIST_TUNED_ON for t in texts]]
+    batches = sorted({t.batch for t in fresh})
+    print(f"{len(texts)} texts; at first sight (leave one batch out) on {', '.join(batches)}:")
+    precision, recall = precision_recall(listed, truth)
+    print(f"  list alone:              precision {precision:.3f} recall {recall:.3f}")
+    chosen = THRESHOLDS[-1]
+    for threshold in reversed(THRESHOLDS):
+        flagged = listed | (probability >= threshold)
+        precision, recall = precision_recall(flagged, truth)
+        ordinary_flagged = flagged[ordinary].mean() if ordinary.any() else 0.0
+        print(
+            f"  list or model >= {threshold:.3f}: precision {precision:.3f} recall {recall:.3f}"
+            f" ordinary texts flagged {ordinary_flagged:.3f}"
+        )
+        if precision >= TARGET_PRECISION and ordinary_flagged <= MAX_ORDINARY_FLAGGED:
+            chosen = threshold
+    return chosen
+
+
+def train(phrases: PhraseList, output: Path, texts: Sequence[Labelled] | None = None) -> float:
+    """Choose the threshold, fit both models on every labelled text, write them; the threshold."""
+    texts = labelled_texts() if texts is None else texts
+    threshold = choose_threshold(texts, phrases)
+    risk_model = risk_pipeline().fit([t.text for t in texts], [t.is_risk for t in texts])
+    constructs = {c.name: c for c in phrases.constructs}
+    risky = [t for t in texts if t.construct in constructs]
+    construct_model = LogisticRegression(C=REGULARISATION, max_iter=3000).fit(
+        risk_model[0].transform([t.text for t in risky]), [t.construct for t in risky]
+    )
+    save(
+        output,
+        risk_model,
+        construct_model,
+        [constructs[name] for name in construct_model.classes_],
+        threshold,
+    )
+    print(f"threshold {threshold:.3f}; {len(risky)} texts for the constructs; wrote {output}")
+    return threshold
+
+
+def save(
+    output: Path,
+    risk_model: Pipeline,
+    construct_model: LogisticRegression,
+    constructs: Sequence[Construct],
+    threshold: float,
+) -> None:
+    """Write the fitted models as the arrays `second_opinion.load_model` reads (no pickle).
+
+    `risk_model` is `risk_pipeline()` fitted; `construct_model` was fitted on its features, with
+    `constructs` in the order of its classes.
+    """
+    vectorizers = [vectorizer for _, vectorizer in risk_model[0].transformer_list]
+    arrays: dict[str, Any] = {
+        f"{kind}_{number}": array
+        for number, vectorizer in enumerate(vectorizers)
+        for kind, array in (
+            ("vocabulary", np.array(sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get))),
+            ("idf", vectorizer.idf_),
+        )
+    }
+    settings = {
+        "vectorizers": VECTORIZERS,
+        "constructs": [{"name": c.name, "category": c.category, "reason": c.reason} for c in constructs],
+        "threshold": threshold,
+    }
+    arrays.update(
+        settings=np.array(json.dumps(settings)),
+        risk_weights=risk_model[-1].coef_[0],
+        risk_intercept=risk_model[-1].intercept_[0],
+        construct_weights=construct_model.coef_,
+        construct_intercepts=construct_model.intercept_,
+    )
+    np.savez_compressed(output, **arrays)
+
+
+@click.command("train-risk-model")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_MODEL_FILE,
+    show_default=True,
+    help="Where to write the model's arrays.",
+)
+def train_command(output: Path) -> None:
+    """Train the risk screen's statistical second opinion from the labelled development data."""
+    train(load_phrase_list(current_app.config["RISK_PHRASES_FILE"] or None), output)

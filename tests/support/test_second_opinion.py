@@ -1,0 +1,135 @@
+"""The statistical second opinion beside the phrase list: its scores, its flags, its training."""
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from facilitator.safety import model_training
+from facilitator.safety import services as safety_services
+from facilitator.safety.screening import URGENT, load_phrase_list
+from facilitator.safety.second_opinion import FLAGGED_BY, load_model, screen_with_second_opinion
+
+DEV_FILE = Path(__file__).with_name("risk_dev.csv")
+
+
+def _dev_rows() -> list[dict[str, str]]:
+    with DEV_FILE.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def _missed_by_the_list(label: str) -> list[str]:
+    phrases = load_phrase_list()
+    return [r["text"] for r in _dev_rows() if r["label"] == label and not phrases.screen(r["text"]).flagged]
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory) -> tuple[object, Path]:
+    """A pipeline fitted on two batches of the development set, and the arrays saved from it."""
+    texts = [t for t in model_training.labelled_texts() if t.batch in ("batch A", "batch F")]
+    pipeline = model_training.risk_pipeline().fit([t.text for t in texts], [t.is_risk for t in texts])
+    constructs = {c.name: c for c in load_phrase_list().constructs}
+    risky = [t for t in texts if t.construct in constructs]
+    construct_model = LogisticRegression(max_iter=2000).fit(
+        pipeline[0].transform([t.text for t in risky]), [t.construct for t in risky]
+    )
+    path = tmp_path_factory.mktemp("model") / "model.npz"
+    classes = [constructs[name] for name in construct_model.classes_]
+    model_training.save(path, pipeline, construct_model, classes, threshold=0.5)
+    return (pipeline, construct_model), path
+
+
+def test_the_stored_model_scores_exactly_as_the_fitted_pipeline(small_model) -> None:
+    (pipeline, construct_model), path = small_model
+    model = load_model(path)
+    texts = [row["text"] for row in _dev_rows()[::37]] + ["", "!!!", "zzzz qqqq", "ok " * 200]
+    expected = pipeline.predict_proba(texts)[:, 1]
+    assert np.allclose([model.probability(text) for text in texts], expected, atol=1e-9)
+    risky = [text for text, p in zip(texts, expected, strict=True) if p >= 0.5]
+    assert risky
+    expected_constructs = construct_model.predict(pipeline[0].transform(risky))
+    assert [model.read(text).construct.name for text in risky] == list(expected_constructs)
+
+
+def test_below_the_threshold_there_is_no_opinion(small_model) -> None:
+    _, path = small_model
+    model = load_model(path)
+    assert model.read("had a lovely walk with my dog this morning") is None
+
+
+def test_it_flags_most_of_what_the_list_misses_in_the_data_it_learnt_from() -> None:
+    missed = _missed_by_the_list("risk")
+    phrases, model = load_phrase_list(), load_model()
+    caught = [text for text in missed if screen_with_second_opinion(text, phrases, model).flagged]
+    assert len(missed) > 500
+    assert len(caught) / len(missed) > 0.9
+
+
+def test_a_flag_from_the_second_opinion_is_urgent_names_a_construct_and_says_no_phrase_matched() -> None:
+    phrases, model = load_phrase_list(), load_model()
+    reasons = {(c.reason, c.category) for c in phrases.constructs}
+    flagged = [
+        result
+        for text in _missed_by_the_list("risk")[:200]
+        if (result := screen_with_second_opinion(text, phrases, model)).flagged
+    ]
+    assert flagged
+    for result in flagged:
+        assert result.urgency == URGENT
+        assert result.matched == (FLAGGED_BY,)
+        ((reason,), (category,)) = result.reasons, result.categories
+        assert (reason, category) in reasons
+
+
+def test_it_never_changes_what_the_list_flags() -> None:
+    phrases, model = load_phrase_list(), load_model()
+    for row in _dev_rows()[::5]:
+        listed = phrases.screen(row["text"])
+        if listed.flagged:
+            assert screen_with_second_opinion(row["text"], phrases, model) == listed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "took my meds on time every day this week",
+        "tired and a bit low, going to have an early night",
+        "my sister came round and we watched a film",
+        "I'm proud I went to the shop on my own",
+    ],
+)
+def test_everyday_notes_stay_unflagged(text: str) -> None:
+    assert not screen_with_second_opinion(text, load_phrase_list(), load_model()).flagged
+
+
+def test_the_app_asks_for_a_second_opinion_unless_it_is_off(app) -> None:
+    text = next(
+        t for t in _missed_by_the_list("risk") if load_model().read(t) is not None and "kill" not in t
+    )
+    with app.app_context():
+        assert safety_services.find_risk(text).matched == (FLAGGED_BY,)
+        app.config["RISK_MODEL_FILE"] = "off"
+        assert safety_services.find_risk(text) is None
+
+
+def test_the_training_command_writes_a_model_the_app_can_load(app, tmp_path, monkeypatch) -> None:
+    """One command retrains it from the labelled data (here two small batches, to be quick)."""
+    rows = [row for row in _dev_rows() if row["note"].split(";")[0] in ("batch E", "batch L")]
+    data = tmp_path / "dev.csv"
+    with data.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=["text", "label", "category", "note"])
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setattr(model_training, "DEVELOPMENT_FILES", (data,))
+    monkeypatch.setattr(model_training.labelled_texts, "__defaults__", ((data,),))
+    output = tmp_path / "model.npz"
+
+    result = app.test_cli_runner().invoke(args=["train-risk-model", "--output", str(output)])
+
+    assert result.exit_code == 0, result.output
+    assert "at first sight (leave one batch out) on batch L" in result.output
+    model = load_model(output)
+    assert 0.3 <= model.threshold <= 0.95
+    assert {c.name for c in model.constructs} <= {c.name for c in load_phrase_list().constructs}
