@@ -2,11 +2,13 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# axe-core, pinned in tests/browser/package-lock.json, for the browser tests' accessibility checks.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: run test test-fast lint format migrate browser clean
+.PHONY: run test test-fast lint format migrate browser axe risk-model clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,14 +28,20 @@ migrate: $(VENV)/.runtime
 run: migrate  ## Serve on http://$(HOST):$(PORT) (SQLite in instance/, one eventlet process)
 	$(BIN)/python wsgi.py
 
-browser:  ## Debian's Chromium and PostgreSQL, for the browser and PostgreSQL tests
+browser:  ## Debian's Chromium, PostgreSQL, Redis and haproxy, for the browser, PostgreSQL and scale-out tests
 	@bash scripts/ensure-test-tools.sh
 
-test: lint browser  ## Lint, then every test
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+axe: $(AXE)  ## axe-core from npm (pinned; no CDN), which the browser tests run on every page and state
+
+test: lint browser axe  ## Lint, then every test
 	$(BIN)/python -m pytest
 
-test-fast: lint  ## Lint, then every test but the browser, real-server (live) and PostgreSQL ones
-	$(BIN)/python -m pytest -n 2 -m "not (browser or live or postgres)"
+test-fast: lint  ## Lint, then every test but the browser, real-server (live), PostgreSQL and scale-out ones
+	$(BIN)/python -m pytest -n 2 -m "not (browser or live or postgres or scaleout)"
 
 lint: $(VENV)/.dev  ## Style, the package's dependency contracts, types
 	$(BIN)/ruff check .
@@ -44,6 +52,9 @@ lint: $(VENV)/.dev  ## Style, the package's dependency contracts, types
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+risk-model: $(VENV)/.runtime  ## Retrain the risk screen's second opinion from tests/support/risk_dev.csv
+	$(BIN)/flask --app wsgi train-risk-model
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -46,7 +46,9 @@ class Config:
     # Empty means: generate one and keep it in instance/secret_key (see facilitator.create_app).
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}  # noqa: RUF012 - read once by Flask-SQLAlchemy
+    # A server's connections can drop, so each is pinged when taken from the pool; a SQLite file
+    # cannot, and the ping would cost every socket event a query.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": not SQLALCHEMY_DATABASE_URI.startswith("sqlite")}  # noqa: RUF012 - read once by Flask-SQLAlchemy
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     # What the live channel may travel on: "websocket,polling", or "polling" where a proxy in

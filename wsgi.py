@@ -22,13 +22,30 @@ from facilitator.access_log import redact_server_logs
 from facilitator.extensions import socketio
 from facilitator.jobs import start_periodic_jobs
 from facilitator.realtime.presence import forget_all_connections
+from facilitator.realtime.workers import drain_on_sigterm, start_worker
 
 app = create_app()
+
+
+def stop_server() -> None:
+    """Make `socketio.run` return, from the background task that drained this worker (SIGTERM)."""
+    async_mode = app.config["SOCKETIO_ASYNC_MODE"]
+    if async_mode == "gevent":
+        socketio.wsgi_server.stop(timeout=1)
+    elif async_mode == "eventlet":
+        raise SystemExit  # from a green thread, eventlet hands it to the server's accept loop, which ends
+    else:
+        raise KeyboardInterrupt  # in the signal handler (main thread): Werkzeug's server ends as on Ctrl-C
+
 
 if __name__ == "__main__":
     if not app.config["SOCKETIO_MESSAGE_QUEUE"]:
         with app.app_context():
             forget_all_connections()
+    # Serving from here on: this process's row in server_worker, its heartbeat among the periodic
+    # jobs, and on SIGTERM a drain (connections closed, rows removed, departures announced).
+    start_worker(app)
+    drain_on_sigterm(app, stop_server)
     start_periodic_jobs(app)
     server_options = {
         # eventlet serves at most 1,024 connections at once unless told otherwise.

@@ -13,6 +13,7 @@ from config import Config
 
 from . import (
     accounts,
+    assets,
     checkins,
     cli,
     client_config,
@@ -28,7 +29,7 @@ from . import (
     support,
     wins,
 )
-from .extensions import csrf, db, limiter, login_manager, migrate, socketio
+from .extensions import compress, csrf, db, limiter, login_manager, migrate, socketio
 from .realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
 
     security.bound_url_ids(app)  # before any route: ids past the database's range are a 404
     _init_extensions(app)
+    assets.init_app(app)
     client_config.init_app(app)
     app.register_blueprint(health.bp)
     # The foundation first, then what builds on it; summary parts keep this order on the page.
@@ -77,6 +79,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    # Pages and JSON, compressed as they are made; static files come compressed already (assets.py).
+    compress.init_app(app)
     base_url = app.config["BASE_URL"]
     socketio.init_app(
         app,
@@ -86,6 +90,7 @@ def _init_extensions(app: Flask) -> None:
         cors_allowed_origins=[base_url] if base_url else None,
         ping_interval=20,
         ping_timeout=20,
+        transports=list(app.config["SOCKETIO_TRANSPORTS"]),
     )
     connection_guard.init_app(app, socketio, namespaces=(FACILITATOR_NS, PARTICIPANT_NS))
 

@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -44,6 +45,7 @@ else:
     Model = db.Model
 
 migrate = Migrate()
+compress = Compress()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)

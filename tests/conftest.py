@@ -2,8 +2,8 @@
 a real server in a subprocess, PostgreSQL, and headless Chromium.
 
 Tests get their tier's marker from the fixtures they use (`pytest_collection_modifyitems` below):
-`browser`, `live` (a real server in a subprocess) and `postgres`. `make test-fast` leaves those
-out; `make test` runs everything.
+`browser`, `live` (a real server in a subprocess), `postgres` and `scaleout` (two workers, Redis and
+haproxy: tests/scaleout/). `make test-fast` leaves those out; `make test` runs everything.
 """
 
 from __future__ import annotations
@@ -51,8 +51,10 @@ os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(ROOT / ".hypothesis"))
 # A test that uses one of these fixtures, directly or through another fixture, gets the marker.
 TIER_FIXTURES = {
     "browser": {"browser", "new_context"},
-    "live": {"live_server", "start_live_server"},
+    "live": {"live_server", "start_live_server", "scaleout"},
     "postgres": {"postgres_url"},
+    # Two real workers on PostgreSQL and Redis, and haproxy (tests/scaleout/).
+    "scaleout": {"scaleout"},
 }
 
 

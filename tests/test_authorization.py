@@ -28,7 +28,9 @@ from facilitator.extensions import db
 from facilitator.groups import services as group_services
 from facilitator.groups.models import GroupFacilitator, Role
 from facilitator.sessions import services as session_services
+from facilitator.sessions.models import Participant
 from facilitator.summaries.models import SessionSummary
+from facilitator.support.models import SupportRequest
 
 from .conftest import PASSWORD
 
@@ -52,8 +54,23 @@ def _sessions(lead, group) -> dict:
         lead, group, title="Later", waiting_room=False, scheduled_for=utcnow() + timedelta(days=1)
     )
     ended = session_services.create_session(lead, group, title="Done", waiting_room=False)
+    # Someone asked for support "after the session": it stays on the group's follow-up list.
+    asker = Participant(live_session_id=ended.id, display_name="Asker")
+    db.session.add(asker)
+    db.session.flush()
+    follow_up = SupportRequest(
+        live_session_id=ended.id, participant_id=asker.id, client_id="follow-up-1", urgency="later"
+    )
+    db.session.add(follow_up)
     session_services.end_session(lead, ended)
-    return {"group": group.id, "live": live, "scheduled": scheduled, "ended": ended}
+    db.session.flush()
+    return {
+        "group": group.id,
+        "live": live,
+        "scheduled": scheduled,
+        "ended": ended,
+        "follow_up": follow_up.id,
+    }
 
 
 @pytest.fixture
@@ -169,6 +186,13 @@ ROWS: dict[tuple[str, str], Row] = {
     ("sessions.room", "GET"): Row(
         lambda w, o: f"/j/{o['live'].join_token}/room", {**everyone("redirect"), "participant": 200}
     ),
+    # Asking for support over HTTP (the room's form): only a seat in the session; nobody else is
+    # recognised (a kind page, 403).
+    ("support.ask_for_support", "POST"): Row(
+        lambda w, o: f"/j/{o['live'].join_token}/support",
+        {**everyone(403), "participant": "redirect"},
+        lambda w: {"client_id": "authorization-table", "urgency": "later"},
+    ),
     ("summaries.take_home", "GET"): Row(lambda w, o: f"/take-home/{w.tokens['take_home']}", everyone(200)),
     ("accounts.accept_invite", "GET"): Row(lambda w, o: f"/invite/{w.tokens['invite']}", everyone(200)),
     ("accounts.accept_invite", "POST"): Row(
@@ -245,6 +269,11 @@ ROWS: dict[tuple[str, str], Row] = {
         lambda w, o: f"/sessions/{o['ended'].id}/summary/notes",
         runs_group("redirect"),
         lambda w: {"notes": "Ok"},
+    ),
+    ("support.resolve_follow_up", "POST"): Row(
+        lambda w, o: f"/sessions/{o['ended'].id}/support/{o['follow_up']}/resolve",
+        runs_group("redirect"),
+        lambda w: {"note": "Called her on Friday."},
     ),
     # The group's lead: its settings and who runs it.
     ("groups.edit_group", "GET"): Row(lambda w, o: f"/groups/{o['group']}/edit", manages_group(200)),

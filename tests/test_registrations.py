@@ -6,6 +6,7 @@ from facilitator.jobs import periodic_jobs
 from facilitator.realtime.events import registered_events
 from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.realtime.snapshot import catch_ups, state_parts
+from facilitator.realtime.workers import departure_handlers
 from facilitator.summaries.purge import purge_steps
 from facilitator.summaries.services import summary_parts
 
@@ -34,7 +35,15 @@ def test_periodic_jobs(app):
     assert {(job.interval_setting, job.run.__module__) for job in periodic_jobs(app)} == {
         ("IDLE_SESSION_SCAN_SECONDS", "facilitator.summaries.idle"),
         ("SUPPORT_ESCALATION_SCAN_SECONDS", "facilitator.support.sockets"),
+        ("WORKER_HEARTBEAT_SECONDS", "facilitator.realtime.workers"),
     }
+
+
+def test_departure_handlers(app):
+    """What runs when a dead or draining server process's connections are removed."""
+    assert [f"{handler.__module__}.{handler.__name__}" for handler in departure_handlers(app)] == [
+        "facilitator.support.alerts.realert_after_lost_consoles"
+    ]
 
 
 def test_snapshot_parts_and_catch_ups(app):
@@ -105,3 +114,16 @@ def test_who_listens_to_the_foundations_signals(app):
     assert receivers(signals.session_started) == {"facilitator.realtime._session_started"}
     assert receivers(signals.sign_ins_ended) == {"facilitator.realtime._sign_ins_ended"}
     assert receivers(signals.left_group) == {"facilitator.realtime._left_group"}
+
+
+def test_blueprints_by_capability(app):
+    """Each capability's pages: support's is the room's support form over HTTP (asking without the
+    live connection) and resolving follow-ups."""
+    assert {name: blueprint.import_name for name, blueprint in app.blueprints.items()} == {
+        "health": "facilitator.health",
+        "accounts": "facilitator.accounts.routes",
+        "groups": "facilitator.groups.routes",
+        "sessions": "facilitator.sessions.routes",
+        "summaries": "facilitator.summaries.routes",
+        "support": "facilitator.support.routes",
+    }

@@ -14,14 +14,21 @@ from . import feelings, services, sockets, summary
 
 
 def init_app(app: Flask) -> None:
-    """Socket events, the round in every snapshot, the summary's moods, notes in the purge."""
+    """Socket events, the round in every snapshot, the summary's moods, notes in the purge, and
+    the console's round form, which offers the round of the current agenda step."""
     sockets.events.register(app)
     add_state_part(app, "round", sockets.checkin_state)
     add_catch_up(app, sockets.release_due)
     add_summary_part(app, summary.SUMMARY_PART)
     add_purge_step(app, summary.PURGE_STEP)
     signals.session_ending.connect(_close_the_round)
-    add_client_settings(app, mood_min=feelings.MOOD_MIN, max_feelings=feelings.MAX_FEELINGS)
+    add_client_settings(
+        app,
+        mood_min=feelings.MOOD_MIN,
+        max_feelings=feelings.MAX_FEELINGS,
+        round_default_prompts={kind.value: prompt for kind, prompt in services.DEFAULT_PROMPTS.items()},
+    )
+    app.add_template_global(services.round_for_step)
     app.jinja_env.globals.update(
         mood_labels=feelings.MOOD_LABELS,
         feelings_wheel=feelings.FEELINGS_WHEEL,

@@ -1,6 +1,8 @@
 """The mood scale and the feelings wheel participants choose from."""
 
 MOOD_MIN, MOOD_MAX = 1, 10
+# "Really struggling" and "Very low": the console highlights these for the facilitator, and only there.
+LOW_MOOD_MAX = 2
 
 MOOD_LABELS = {
     1: "Really struggling",

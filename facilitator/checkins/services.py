@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import delete, func, select, true, update
+from sqlalchemy import Insert, bindparam, delete, false, func, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..accounts.models import Facilitator
 from ..audit.services import record_action
@@ -22,10 +23,10 @@ from ..clock import isoformat, utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..safety.models import SafetyFlag
-from ..safety.services import screen_participant_text
-from ..sessions.anonymity import keyed_hash, to_minute
+from ..safety.services import find_risk, screen_participant_text
+from ..sessions.anonymity import keyed_hash, keyed_hash_with, to_minute
 from ..sessions.models import LiveSession, Participant, ParticipantStatus
-from .feelings import FEELING_WORDS, MAX_FEELINGS, MOOD_MAX, MOOD_MIN, NOTE_MAX_LENGTH
+from .feelings import FEELING_WORDS, LOW_MOOD_MAX, MAX_FEELINGS, MOOD_MAX, MOOD_MIN, NOTE_MAX_LENGTH
 from .models import CheckInAnswer, CheckInRound, RoundKind, new_answer_id
 
 DEFAULT_PROMPTS = {
@@ -33,7 +34,25 @@ DEFAULT_PROMPTS = {
     RoundKind.CHECKOUT: "How are you leaving today?",
     RoundKind.CUSTOM: "How are you doing right now?",
 }
+# The agenda steps whose kind is a kind of round; any other step offers a custom round.
+_ROUND_STEPS = {RoundKind.CHECKIN, RoundKind.CHECKOUT, RoundKind.CUSTOM}
 _SLOT_EPOCH = datetime(2000, 1, 1)
+
+
+def round_for_step(step: dict | None) -> dict:
+    """What the console's round form offers on an agenda step: `{"kind", "prompt", "placeholder"}`.
+
+    A check-in or check-out step (or an "other" step) offers a round of its own kind with its
+    prompt; a sharing or wins step a custom round with the default prompt (left empty; the
+    placeholder shows it); no agenda at all, a check-in. static/js/console-checkins.js follows the
+    same rule when the step changes.
+    """
+    kind = (step or {}).get("kind")
+    if kind in _ROUND_STEPS:
+        offered = {"kind": str(kind), "prompt": (step or {}).get("prompt") or ""}
+    else:
+        offered = {"kind": RoundKind.CUSTOM.value if step else RoundKind.CHECKIN.value, "prompt": ""}
+    return {**offered, "placeholder": DEFAULT_PROMPTS[RoundKind(offered["kind"])]}
 
 
 def latest_round(live_session: LiveSession) -> CheckInRound | None:
@@ -254,6 +273,112 @@ def record_answer(
     return RecordedAnswer(checkin_round, answer, changed=True, flag=flag)
 
 
+class QuickAnswer(NamedTuple):
+    """A named round's answer as `record_named_answer` stored it: what the console lists."""
+
+    id: str
+    passed: bool
+    mood: int | None
+    feelings: list[str]
+    note: str | None
+    note_shared: bool
+
+
+def record_named_answer(
+    live_session_id: int,
+    anonymity_key: bytes | None,
+    participant_id: int,
+    round_id: int,
+    *,
+    client_id: str,
+    passed: bool = False,
+    mood: int | None = None,
+    feelings: list[str] | None = None,
+    note: str | None = None,
+    note_shared: bool = False,
+) -> QuickAnswer | None:
+    """The usual answer, recorded in one statement: a new or changed answer to an open named
+    round of the participant's own session, whose note (if any) the risk screen lets through.
+
+    The statement itself checks the round (this session's, open, named) and inserts the answer
+    or, for a person who answered before, changes it unless it carries the same client id (a
+    resend). Whenever it records nothing, or the content or note needs more care, this returns
+    None and `record_answer` decides, exactly as it always did: a resend, a closed, anonymous or
+    unknown round, content it refuses, a note to hold back.
+    """
+    try:
+        mood, words, note = _clean_answer(passed, mood, feelings or [], note)
+    except Invalid:
+        return None
+    if note is not None and find_risk(note) is not None:
+        return None
+    connection = db.session.connection()
+    if connection.dialect.name not in _UPSERTS:
+        return None
+    answer_id = connection.execute(
+        _named_answer_upsert(connection.dialect.name),
+        {
+            "id": new_answer_id(),
+            "round_id": round_id,
+            "live_session_id": live_session_id,
+            "participant_id": participant_id,
+            "respondent_key": keyed_hash_with(anonymity_key, "checkin", round_id, participant_id),
+            "client_id": client_id,
+            "passed": passed,
+            "mood": mood,
+            "feelings": words,
+            "note": note,
+            "note_shared": bool(note and note_shared),
+            "answered_at": utcnow(),
+        },
+    ).scalar_one_or_none()
+    if answer_id is None:
+        return None
+    return QuickAnswer(answer_id, passed, mood, words, note, bool(note and note_shared))
+
+
+_UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_named_answer_upserts: dict[str, Insert] = {}
+
+
+def _named_answer_upsert(dialect: str) -> Insert:
+    """INSERT ... SELECT FROM the round (if open, named and the session's) ... ON CONFLICT of the
+    person's key DO UPDATE unless the client id is the same ... RETURNING the answer's id. Built
+    once per database kind."""
+    if dialect in _named_answer_upserts:
+        return _named_answer_upserts[dialect]
+    answers, rounds = CheckInAnswer.__table__.c, CheckInRound.__table__.c
+    written = [
+        "id",
+        "participant_id",
+        "respondent_key",
+        "client_id",
+        "passed",
+        "mood",
+        "feelings",
+        "note",
+        "note_shared",
+        "answered_at",
+    ]
+    values = [bindparam(name, type_=answers[name].type) for name in written]
+    source = select(rounds.id, *values).where(
+        rounds.id == bindparam("round_id"),
+        rounds.live_session_id == bindparam("live_session_id"),
+        rounds.closed_at.is_(None),
+        rounds.anonymous == false(),
+    )
+    insert = _UPSERTS[dialect](CheckInAnswer.__table__).from_select(
+        [answers.round_id, *(answers[name] for name in written)], source
+    )
+    statement = insert.on_conflict_do_update(
+        index_elements=[answers.round_id, answers.respondent_key],
+        set_={name: insert.excluded[name] for name in written if name not in ("id", "respondent_key")},
+        where=answers.client_id != insert.excluded.client_id,
+    ).returning(answers.id)
+    _named_answer_upserts[dialect] = statement
+    return statement
+
+
 # --- what screens see -------------------------------------------------------------------------
 
 
@@ -363,6 +488,15 @@ def answered_count(checkin_round: CheckInRound) -> int:
     ).scalar_one()
 
 
+def responded_count(checkin_round: CheckInRound) -> int:
+    """How many have answered or passed, counting what the consoles may see now (in an anonymous
+    round, the batches released so far), in one query. Passes count too: a count that moved for
+    answers only would tell the room who passed."""
+    return db.session.execute(
+        select(func.count(CheckInAnswer.id)).where(*counted_answers(checkin_round, shown=True))
+    ).scalar_one()
+
+
 def _present_count(live_session: LiveSession) -> int:
     return db.session.execute(
         select(func.count(Participant.id)).where(
@@ -380,13 +514,23 @@ def is_too_few(live_session: LiveSession, checkin_round: CheckInRound, answered:
     return checkin_round.anonymous and answered < live_session.group.min_aggregate_size
 
 
-def response_entry(answer: CheckInAnswer, name: str | None) -> dict:
-    """One answer as the console lists it; `name` is None in anonymous rounds."""
+def is_low_mood(mood: int | None) -> bool:
+    """A very low mood ("Really struggling", "Very low"): the console highlights it for the facilitator."""
+    return mood is not None and mood <= LOW_MOOD_MAX
+
+
+def response_entry(answer: CheckInAnswer | QuickAnswer, name: str | None) -> dict:
+    """One answer as the console lists it; `name` is None in anonymous rounds.
+
+    `low_mood` marks a very low mood for the facilitator; it is in no participant's or screen's
+    payload (they get aggregates only).
+    """
     return {
         "id": answer.id,
         "name": name,
         "passed": answer.passed,
         "mood": answer.mood,
+        "low_mood": is_low_mood(answer.mood),
         "feelings": answer.feelings,
         "note": answer.note,
         "note_shared": answer.note_shared,
@@ -453,6 +597,15 @@ def group_aggregate(live_session: LiveSession, checkin_round: CheckInRound) -> d
         "feelings": tally.feelings,
         "shared_notes": shared_notes,
     }
+
+
+def screen_round(live_session: LiveSession, checkin_round: CheckInRound) -> dict:
+    """The latest round as the projected screen shows it: the round entry, how many have responded
+    (never who), and once revealed the group's aggregate (nothing if too few answered)."""
+    entry = {**round_entry(checkin_round), "responded": responded_count(checkin_round)}
+    if checkin_round.revealed_at is not None:
+        entry["reveal"] = group_aggregate(live_session, checkin_round)
+    return entry
 
 
 def own_answer(

@@ -12,7 +12,7 @@ from pydantic import Field, StringConstraints
 from ..clock import utcnow
 from ..extensions import db
 from ..jobs import run_later
-from ..realtime.announce import announce_soon, announce_to_consoles, announce_to_room
+from ..realtime.announce import announce_soon, announce_to_consoles, announce_to_room, announce_to_screen
 from ..realtime.callers import FacilitatorCaller, ParticipantCaller
 from ..realtime.events import ClientId, DbId, Payload, SocketEvents, error, ok
 from ..realtime.snapshot import Viewer
@@ -55,6 +55,8 @@ def checkin_state(live_session: LiveSession, viewer: Viewer, participant: Partic
         return {"round": None}
     if viewer == "facilitator":
         return {"round": services.console_summary(live_session, checkin_round)}
+    if viewer == "screen":
+        return {"round": services.screen_round(live_session, checkin_round)}
     entry = services.round_entry(checkin_round)
     if participant is not None:
         entry["your_answer"] = services.own_answer(live_session, checkin_round, participant)
@@ -72,9 +74,15 @@ def release_due(live_session: LiveSession) -> None:
 
 
 def announce_round_tally(live_session: LiveSession, checkin_round: CheckInRound) -> dict:
-    """Send the consoles a round's counts and aggregates (never its individual answers)."""
+    """Send the consoles a round's counts and aggregates (never its individual answers), and the
+    shared screen how many have responded (`round_count`), at the same moments."""
     tally = services.console_tally(live_session, checkin_round)
     announce_to_consoles(live_session.id, "round_updated", tally)
+    announce_to_screen(
+        live_session.id,
+        "round_count",
+        {"round_id": checkin_round.id, "responded": tally["answered"] + tally["passed"]},
+    )
     return tally
 
 
@@ -142,11 +150,16 @@ def announce_answer(
         if answer.release_at is not None:  # always, for a changed anonymous answer
             schedule_release(live_session.id, checkin_round.id, answer.release_at)
         return
-    response = services.response_entry(answer, participant.display_name)
-    announce_to_consoles(
-        live_session.id, "answer_recorded", {"round_id": checkin_round.id, "response": response}
+    announce_named_answer(
+        live_session.id, checkin_round.id, services.response_entry(answer, participant.display_name)
     )
-    live_session_id, round_id = live_session.id, checkin_round.id
+
+
+def announce_named_answer(live_session_id: int, round_id: int, response: dict) -> None:
+    """A named round's new or changed answer: the consoles get it now (`answer_recorded`) and the
+    round's recount (`round_updated`) within ROUND_RECOUNT_SECONDS, one for however many answers
+    arrive meanwhile on any worker."""
+    announce_to_consoles(live_session_id, "answer_recorded", {"round_id": round_id, "response": response})
 
     def recount() -> None:
         fresh_session = db.session.get(LiveSession, live_session_id)
@@ -154,7 +167,8 @@ def announce_answer(
         if fresh_session is not None and fresh_round is not None:
             announce_round_tally(fresh_session, fresh_round)
 
-    announce_soon(f"round-{round_id}", recount)
+    # One recount per round and ROUND_RECOUNT_SECONDS, across all workers.
+    announce_soon(f"round-{round_id}", recount, interval_setting="ROUND_RECOUNT_SECONDS", across_workers=True)
 
 
 @events.facilitator("open_round", OpenRoundPayload)
@@ -209,7 +223,27 @@ def round_responses(caller: FacilitatorCaller, payload: RoundRef) -> dict:
 def submit_checkin(caller: ParticipantCaller, payload: AnswerPayload) -> dict:
     """Participant answers or passes; committed before the ack. In a named round the consoles then
     get `answer_recorded` and, a moment later, `round_updated`; in an anonymous round they get
-    nothing until the answer's batch is released (`round_updated` and `answers_released`)."""
+    nothing until the answer's batch is released (`round_updated` and `answers_released`).
+
+    Nearly every answer takes the quick way: one statement, from the seat the event's check read
+    (services.record_named_answer). Anything else goes the full way, which loads the objects."""
+    seat = caller.seat
+    quick = services.record_named_answer(
+        seat.live_session_id,
+        seat.anonymity_key,
+        seat.participant_id,
+        payload.round_id,
+        client_id=payload.client_id,
+        passed=payload.passed,
+        mood=payload.mood,
+        feelings=payload.feelings,
+        note=payload.note,
+        note_shared=payload.note_shared,
+    )
+    if quick is not None:
+        response = services.response_entry(quick, seat.display_name)
+        announce_named_answer(seat.live_session_id, payload.round_id, response)
+        return ok(client_id=payload.client_id, held=False)
     recorded = services.record_answer(
         caller.participant,
         caller.live_session,

@@ -4,6 +4,7 @@
 - events.py: payload rules and the one wrapper every event goes through (`SocketEvents`).
 - callers.py: who sent an event, loaded from the connection's row and checked every time.
 - presence.py: open connections in the database, closing them on any worker.
+- workers.py: the server processes holding them: heartbeats, dead workers' rows, draining.
 - snapshot.py: the `session_state` snapshot, which each capability adds its part to.
 - announce.py: telling screens what changed, once it is committed.
 - room.py: the room's own handlers (connect, presence, agenda, admitting, removing, ending).
@@ -23,17 +24,19 @@ from __future__ import annotations
 from flask import Flask
 
 from .. import signals
+from ..jobs import add_periodic_job
 from ..sessions.models import LiveSession
 from ..summaries.services import take_home_url
-from . import room
+from . import room, workers
 from .announce import announce_session, announce_to_participant, announce_to_room
 from .presence import close_facilitator_connections, close_phones_of_session
 from .snapshot import session_entry
 
 
 def init_app(app: Flask) -> None:
-    """Register the room's handlers, and listen for the foundation's signals."""
+    """Register the room's handlers and the workers' heartbeat, and listen for the foundation's signals."""
     room.register(app)
+    add_periodic_job(app, "WORKER_HEARTBEAT_SECONDS", workers.keep_workers)
     signals.session_started.connect(_session_started)
     signals.session_ended.connect(_session_ended)
     signals.sign_ins_ended.connect(_sign_ins_ended)

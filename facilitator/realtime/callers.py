@@ -4,13 +4,19 @@ Identity belongs to the connection (its row in socket_connection), never to the 
 which Flask-SocketIO shares between the namespaces of one Engine.IO connection. One query per
 event loads the row with what the checks need; a row deleted when rights ended (sign-out,
 removal, leaving, the end) means the event is refused even before the connection closes.
+
+A phone's query is the cheapest there is, since phones send nearly all the events (an answer
+each): a few columns by primary keys, no objects built. Nothing is cached between events, so
+a change on any worker (a removal, the end) is seen by the very next event. The participant and
+session objects are loaded only if a handler asks for them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, bindparam, select
 
 from ..accounts.models import Facilitator, SignIn
 from ..accounts.services import touch_sign_in
@@ -18,13 +24,14 @@ from ..clock import utcnow
 from ..errors import NotAllowed
 from ..extensions import db
 from ..groups.models import GroupFacilitator
-from ..sessions.models import LiveSession, Participant, ParticipantStatus, SocketConnection
+from ..sessions.models import LiveSession, Participant, ParticipantStatus, SessionState, SocketConnection
 from .rooms import FACILITATOR_NS, PARTICIPANT_NS
 
 NOT_RECOGNISED_MESSAGE = "We couldn't tell who you are any more. Please reload the page."
 NO_LONGER_RUNS_MESSAGE = "You don't run this group's sessions any more, so this didn't go through."
 SCREEN_MESSAGE = "The shared screen only shows the room; please use the console."
 NOT_IN_SESSION_MESSAGE = "You're no longer in this session. You can join again with the link."
+NOT_SEATED_MESSAGE = "We couldn't tell who you are. Please open the session's link again."
 
 
 @dataclass(frozen=True)
@@ -35,12 +42,65 @@ class FacilitatorCaller:
     facilitator: Facilitator
 
 
-@dataclass(frozen=True)
-class ParticipantCaller:
-    """A participant's phone whose seat has not left or been removed."""
+class Seat(NamedTuple):
+    """What a phone's connection is, as the database says at this event: who, where, and the
+    state the checks read."""
 
-    live_session: LiveSession
-    participant: Participant
+    live_session_id: int
+    participant_id: int
+    display_name: str
+    status: str  # the participant's (ParticipantStatus)
+    session_state: str  # the session's (SessionState)
+    anonymity_key: bytes | None  # the session's, for keyed hashes (None once it ended)
+
+    @property
+    def is_in_room(self) -> bool:
+        return self.status == ParticipantStatus.PRESENT
+
+    @property
+    def is_live(self) -> bool:
+        return self.session_state == SessionState.LIVE
+
+
+class ParticipantCaller:
+    """A participant's phone whose seat has not left or been removed.
+
+    `seat` is what the checks read; `live_session` and `participant` are loaded (together, in
+    one query) the first time a handler asks for either.
+    """
+
+    __slots__ = ("_live_session", "_participant", "seat")
+
+    def __init__(
+        self, seat: Seat, live_session: LiveSession | None = None, participant: Participant | None = None
+    ) -> None:
+        self.seat = seat
+        self._live_session = live_session
+        self._participant = participant
+
+    @property
+    def live_session(self) -> LiveSession:
+        if self._live_session is None:
+            self._load()
+        assert self._live_session is not None
+        return self._live_session
+
+    @property
+    def participant(self) -> Participant:
+        if self._participant is None:
+            self._load()
+        assert self._participant is not None
+        return self._participant
+
+    def _load(self) -> None:
+        row = db.session.execute(
+            select(LiveSession, Participant)
+            .join(Participant, Participant.live_session_id == LiveSession.id)
+            .where(Participant.id == self.seat.participant_id)
+        ).one_or_none()
+        if row is None:  # deleted since the check: the participant is gone
+            raise NotAllowed(NOT_IN_SESSION_MESSAGE)
+        self._live_session, self._participant = row
 
 
 def load_facilitator_caller(sid: str) -> FacilitatorCaller:
@@ -77,18 +137,65 @@ def load_facilitator_caller(sid: str) -> FacilitatorCaller:
     return FacilitatorCaller(live_session, facilitator)
 
 
+_seat_query: Select | None = None
+
+
+def _seat_of_connection() -> Select:
+    """The query of a phone's seat by its connection id, built once (columns of the tables
+    themselves, so the ORM has nothing to do but run it)."""
+    global _seat_query
+    if _seat_query is None:
+        connection, participant, live_session = (
+            SocketConnection.__table__.c,
+            Participant.__table__.c,
+            LiveSession.__table__.c,
+        )
+        _seat_query = (
+            select(
+                connection.live_session_id,
+                connection.participant_id,
+                participant.display_name,
+                participant.status,
+                live_session.state,
+                live_session.anonymity_key,
+            )
+            .select_from(SocketConnection.__table__)
+            .join(Participant.__table__, participant.id == connection.participant_id)
+            .join(LiveSession.__table__, live_session.id == connection.live_session_id)
+            .where(connection.sid == bindparam("sid"), connection.namespace == PARTICIPANT_NS)
+        )
+    return _seat_query
+
+
 def load_participant_caller(sid: str) -> ParticipantCaller:
-    """This phone's participant, loaded with its session in one query."""
-    row = db.session.execute(
-        select(LiveSession, Participant)
-        .select_from(SocketConnection)
-        .join(LiveSession, LiveSession.id == SocketConnection.live_session_id)
-        .join(Participant, Participant.id == SocketConnection.participant_id)
-        .where(SocketConnection.sid == sid, SocketConnection.namespace == PARTICIPANT_NS)
-    ).one_or_none()
+    """This phone's participant: their seat, read in one query by the connection's primary key."""
+    row = db.session.connection().execute(_seat_of_connection(), {"sid": sid}).one_or_none()
     if row is None:
         raise NotAllowed(NOT_RECOGNISED_MESSAGE)
-    live_session, participant = row
+    seat = Seat(*row)
+    if seat.status in (ParticipantStatus.LEFT, ParticipantStatus.REMOVED):
+        raise NotAllowed(NOT_IN_SESSION_MESSAGE)
+    return ParticipantCaller(seat)
+
+
+def load_seated_caller(live_session: LiveSession, participant_id: int | None) -> ParticipantCaller:
+    """The participant a phone's seat cookie names (facilitator/sessions/seats.py), for an HTTP
+    request that does what one of their socket events does: the same checks as a connection's."""
+    participant = db.session.get(Participant, participant_id) if participant_id is not None else None
+    if participant is None or participant.live_session_id != live_session.id:
+        raise NotAllowed(NOT_SEATED_MESSAGE)
+    return _still_taking_part(live_session, participant)
+
+
+def _still_taking_part(live_session: LiveSession, participant: Participant) -> ParticipantCaller:
     if participant.status in (ParticipantStatus.LEFT, ParticipantStatus.REMOVED):
         raise NotAllowed(NOT_IN_SESSION_MESSAGE)
-    return ParticipantCaller(live_session, participant)
+    seat = Seat(
+        live_session.id,
+        participant.id,
+        participant.display_name,
+        participant.status,
+        live_session.state,
+        live_session.anonymity_key,
+    )
+    return ParticipantCaller(seat, live_session, participant)

@@ -16,10 +16,15 @@ from .models import LiveSession
 
 def keyed_hash(live_session: LiveSession, purpose: str, *parts: int | str) -> str:
     """A stable, unlinkable stand-in for (purpose, parts) within this live session."""
-    if live_session.anonymity_key is None:
+    return keyed_hash_with(live_session.anonymity_key, purpose, *parts)
+
+
+def keyed_hash_with(anonymity_key: bytes | None, purpose: str, *parts: int | str) -> str:
+    """`keyed_hash` from the session's key itself, for code that has the key but not the session."""
+    if anonymity_key is None:
         raise NotAllowed("This session isn't live any more.")
     message = ":".join([purpose, *map(str, parts)]).encode()
-    return hmac.new(live_session.anonymity_key, message, hashlib.sha256).hexdigest()
+    return hmac.new(anonymity_key, message, hashlib.sha256).hexdigest()
 
 
 def to_minute(moment: datetime) -> datetime:

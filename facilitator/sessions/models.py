@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, LargeBinary, String, text
+from sqlalchemy import ColumnElement, ForeignKey, LargeBinary, Select, String, or_, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -16,6 +16,7 @@ from ..groups.models import Group
 # No 0/O, 1/I/L: a code read off a wall is typed right the first time.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
+WORKER_ID_LENGTH = 100
 
 
 class SessionState(StrEnum):
@@ -133,10 +134,27 @@ class Participant(Model):
         return self.status == ParticipantStatus.PRESENT
 
 
+class ServerWorker(Model):
+    """A server process that holds connections. It beats every WORKER_HEARTBEAT_SECONDS; one
+    whose beat is older than WORKER_DEAD_AFTER_SECONDS is dead, and a live one removes its
+    connections (facilitator/realtime/workers.py)."""
+
+    __tablename__ = "server_worker"
+
+    # Made when the process starts serving: host, process id and a random part.
+    id: Mapped[str] = mapped_column(String(WORKER_ID_LENGTH), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class SocketConnection(Model):
     """An open Socket.IO connection, kept in the database so any worker can see presence or end it."""
 
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The server_worker holding it. Not a foreign key: its rows are read, removed and announced
+    # after the dead worker's row is claimed (deleted), in the same transaction. Rows written
+    # before workers were recorded have none, and count as live.
+    worker_id: Mapped[str | None] = mapped_column(String(WORKER_ID_LENGTH), index=True)
     namespace: Mapped[str] = mapped_column(String(20))
     live_session_id: Mapped[int] = mapped_column(
         ForeignKey("live_session.id", ondelete="CASCADE"), index=True
@@ -152,3 +170,16 @@ class SocketConnection(Model):
     # A projected shared screen: a facilitator's connection, but nobody is reading alerts on it.
     is_screen: Mapped[bool] = mapped_column(default=False)
     connected_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def live_worker_ids(dead_before: datetime) -> Select[str]:
+    """The workers that beat at or after `dead_before`."""
+    return select(ServerWorker.id).where(ServerWorker.heartbeat_at >= dead_before)
+
+
+def on_live_worker(dead_before: datetime) -> ColumnElement[bool]:
+    """Connections held by a live worker (one that beat at or after `dead_before`): a dead
+    worker's rows linger until a live worker removes them, and meanwhile they count for nothing."""
+    return or_(
+        SocketConnection.worker_id.is_(None), SocketConnection.worker_id.in_(live_worker_ids(dead_before))
+    )

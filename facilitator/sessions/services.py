@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from flask import current_app
+from sqlalchemy import ColumnElement, select, update
 
 from .. import signals
 from ..accounts.models import Facilitator
@@ -23,6 +24,7 @@ from .models import (
     SessionState,
     new_join_code,
     normalise_join_code,
+    on_live_worker,
 )
 
 DISPLAY_NAME_MAX = 40
@@ -305,3 +307,17 @@ def leave_session(participant: Participant) -> None:
     if participant.status in (ParticipantStatus.PRESENT, ParticipantStatus.WAITING):
         participant.status = ParticipantStatus.LEFT
         participant.left_at = utcnow()
+
+
+# --- connections and the server processes holding them ----------------------------------------
+
+
+def worker_dead_before(now: datetime | None = None) -> datetime:
+    """A worker whose last heartbeat is older than this is dead (WORKER_DEAD_AFTER_SECONDS)."""
+    return (now or utcnow()) - timedelta(seconds=current_app.config["WORKER_DEAD_AFTER_SECONDS"])
+
+
+def held_by_live_worker(now: datetime | None = None) -> ColumnElement[bool]:
+    """The socket_connection rows that count (presence, the first alert, the idle scan): those
+    of live workers. A dead worker's rows count for nothing until a live worker removes them."""
+    return on_live_worker(worker_dead_before(now))

@@ -1,9 +1,10 @@
 """Sessions left open end by themselves, so that every session gets its summary.
 
-A live session is idle when nobody is connected to it (no console, screen or phone), nobody
-joined and no facilitator acted for IDLE_SESSION_MINUTES. Each server process scans for such
-sessions every IDLE_SESSION_SCAN_SECONDS; a conditional UPDATE lets exactly one process claim
-each session, however many run. See docs/summaries.md.
+A live session is idle when nobody is connected to it (no console, screen or phone held by a
+live server process: facilitator/realtime/workers.py), nobody joined and no facilitator acted
+for IDLE_SESSION_MINUTES. Each server process scans for such sessions every
+IDLE_SESSION_SCAN_SECONDS; a conditional UPDATE lets exactly one process claim each session,
+however many run. See docs/summaries.md.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ def claim_idle_sessions(idle_since: datetime, now: datetime) -> list[LiveSession
     joined_since = exists().where(
         Participant.live_session_id == LiveSession.id, Participant.joined_at > idle_since
     )
-    connected = exists().where(SocketConnection.live_session_id == LiveSession.id)
+    # A dead worker's connections are gone, whether or not a live worker removed their rows yet.
+    connected = exists().where(
+        SocketConnection.live_session_id == LiveSession.id, session_services.held_by_live_worker(now)
+    )
     return claim(
         LiveSession,
         LiveSession.state == SessionState.LIVE,

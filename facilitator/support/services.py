@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -12,11 +12,13 @@ from ..audit.services import record_action
 from ..clock import isoformat, utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..groups.models import Group
 from ..jobs import claim
 from ..safety.models import SafetyFlag
 from ..safety.services import find_risk, flag_text
 from ..sessions.limits import check_limits
 from ..sessions.models import LiveSession, Participant, SessionState, SocketConnection
+from ..sessions.services import held_by_live_worker
 from .models import SupportRequest, SupportUrgency
 
 MESSAGE_MAX_LENGTH = 500
@@ -105,6 +107,16 @@ def request_support(
     return RequestedSupport(support_request, created=True, flag=flag)
 
 
+def receipt(requested: RequestedSupport) -> dict:
+    """What the phone that asked is told, over its live connection or over HTTP alike."""
+    support_request = requested.request
+    return {
+        "client_id": support_request.client_id,
+        "request": own_entry(support_request),
+        "flagged": support_request.safety_flag_id is not None,
+    }
+
+
 def first_alerted_facilitator_id(live_session: LiveSession, support_request: SupportRequest) -> int | None:
     """Who hears of a new request first; None means every facilitator with the session open.
 
@@ -123,10 +135,30 @@ def first_alerted_facilitator_id(live_session: LiveSession, support_request: Sup
             SocketConnection.live_session_id == live_session.id,
             SocketConnection.facilitator_id == lead_id,
             SocketConnection.is_screen.is_(False),
+            held_by_live_worker(),  # a console on a dead server process reads nothing
         )
         .limit(1)
     )
     return lead_id if connected is not None else None
+
+
+def awaiting_first_alert(live_session: LiveSession) -> list[SupportRequest]:
+    """The session's requests that only their first alert has told of so far: nobody
+    acknowledged them, they are not escalated, and their message was not flagged (a flagged one
+    went to every console at once). Oldest first."""
+    return list(
+        db.session.scalars(
+            select(SupportRequest)
+            .where(
+                SupportRequest.live_session_id == live_session.id,
+                SupportRequest.acknowledged_at.is_(None),
+                SupportRequest.resolved_at.is_(None),
+                SupportRequest.escalated_at.is_(None),
+                SupportRequest.safety_flag_id.is_(None),
+            )
+            .order_by(SupportRequest.created_at)
+        )
+    )
 
 
 def count_open_requests(participant: Participant) -> int:
@@ -189,6 +221,85 @@ def resolve_request(
     return support_request
 
 
+# --- after the session: the follow-up list ------------------------------------------------------
+
+
+class FollowUp(NamedTuple):
+    """A request still unresolved after its session ended, with that session."""
+
+    request: SupportRequest
+    live_session: LiveSession
+
+
+def _retention_cutoff(group: Group, now: datetime) -> datetime | None:
+    """Sessions that ended before this are past the group's retention (None: the group keeps words)."""
+    return None if group.retention_days is None else now - timedelta(days=group.retention_days)
+
+
+def within_retention(live_session: LiveSession, now: datetime | None = None) -> bool:
+    """Whether an ended session's words are still kept (the purge removes them after retention)."""
+    cutoff = _retention_cutoff(live_session.group, now or utcnow())
+    return cutoff is None or live_session.ended_at is None or live_session.ended_at > cutoff
+
+
+def follow_ups(group: Group, now: datetime | None = None) -> list[FollowUp]:
+    """The group's requests still unresolved after their session ended, oldest first.
+
+    "After the session is fine" must not mean "never": each stays here until a facilitator of the
+    group marks it resolved. Follow-up keeps nothing longer than the group's retention period: a
+    request of a session past it leaves the list (and the purge removes its words).
+    """
+    query = (
+        select(SupportRequest, LiveSession)
+        .join(LiveSession, SupportRequest.live_session_id == LiveSession.id)
+        .where(
+            LiveSession.group_id == group.id,
+            LiveSession.state == SessionState.ENDED,
+            SupportRequest.resolved_at.is_(None),
+        )
+        .order_by(SupportRequest.created_at, SupportRequest.id)
+    )
+    cutoff = _retention_cutoff(group, now or utcnow())
+    if cutoff is not None:
+        query = query.where(LiveSession.ended_at > cutoff)
+    return [FollowUp(request, live_session) for request, live_session in db.session.execute(query)]
+
+
+def session_follow_ups(live_session: LiveSession, now: datetime | None = None) -> list[SupportRequest]:
+    """An ended session's requests that were left for after it (unresolved when it ended), whether
+    resolved since or not, oldest first; none once the session is past the group's retention."""
+    if not live_session.is_ended or not within_retention(live_session, now):
+        return []
+    return list(
+        db.session.scalars(
+            select(SupportRequest)
+            .where(
+                SupportRequest.live_session_id == live_session.id,
+                SupportRequest.resolved_at.is_(None) | (SupportRequest.resolved_at > live_session.ended_at),
+            )
+            .order_by(SupportRequest.created_at, SupportRequest.id)
+        )
+    )
+
+
+def resolve_follow_up(
+    actor: Facilitator, live_session: LiveSession, request_id: int, note: str | None
+) -> SupportRequest:
+    """Mark a request of an ended session resolved, from the follow-up list (with a private note).
+
+    The caller has checked that the actor runs the session's group (sessions.load_session_for).
+    While the session is live its requests are seen to on the console, which tells every screen.
+    """
+    if not live_session.is_ended:
+        raise Invalid("This session is still running: please resolve the request on its console.")
+    load_request(live_session, request_id)
+    if not within_retention(live_session):
+        raise Invalid(
+            "This request is past the group's retention period, so it is no longer kept for follow-up."
+        )
+    return resolve_request(actor, live_session, request_id, note)
+
+
 def claim_overdue_requests(due_before: datetime, now: datetime) -> list[SupportRequest]:
     """Mark as escalated, and return, the live sessions' requests nobody acknowledged in time.
 
@@ -236,7 +347,8 @@ def own_requests(live_session: LiveSession, participant: Participant) -> list[Su
     )
 
 
-def _facilitator_name(facilitator_id: int | None) -> str | None:
+def facilitator_name(facilitator_id: int | None) -> str | None:
+    """Who acknowledged or resolved a request, by the name they go by (None: nobody, or gone)."""
     facilitator = db.session.get(Facilitator, facilitator_id) if facilitator_id else None
     return facilitator.display_name if facilitator else None
 
@@ -252,6 +364,8 @@ def console_entry(support_request: SupportRequest) -> dict:
         "id": support_request.id,
         "participant_id": support_request.participant_id,
         "name": participant.display_name if participant else None,
+        # The safety flag its own message raised: acknowledging the request acknowledges it too.
+        "flag_id": support_request.safety_flag_id,
         "urgency": support_request.urgency,
         "urgent": support_request.is_urgent,
         "flagged": support_request.safety_flag_id is not None,
@@ -259,7 +373,7 @@ def console_entry(support_request: SupportRequest) -> dict:
         "status": support_request.status,
         "created_at": isoformat(support_request.created_at),
         "acknowledged_at": isoformat(support_request.acknowledged_at),
-        "acknowledged_by": _facilitator_name(support_request.acknowledged_by_id),
+        "acknowledged_by": facilitator_name(support_request.acknowledged_by_id),
         "escalated_at": isoformat(support_request.escalated_at),
         "resolved_at": isoformat(support_request.resolved_at),
         "replies": _replies(support_request),

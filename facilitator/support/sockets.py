@@ -12,13 +12,13 @@ from flask import current_app
 from pydantic import Field
 
 from ..extensions import db
-from ..realtime.announce import announce_to_consoles, announce_to_facilitator, announce_to_participant
+from ..realtime.announce import announce_to_consoles
 from ..realtime.callers import FacilitatorCaller, ParticipantCaller
 from ..realtime.events import ClientId, DbId, Payload, SocketEvents, ok
 from ..realtime.snapshot import Viewer
-from ..safety.sockets import announce_safety_flag, announce_safety_flag_updated
 from ..sessions.models import LiveSession, Participant
 from . import services
+from .alerts import announce_new_request, announce_support_updated
 from .models import SupportRequest
 
 events = SocketEvents()
@@ -57,37 +57,6 @@ def support_state(live_session: LiveSession, viewer: Viewer, participant: Partic
     return {}
 
 
-# --- announcements ----------------------------------------------------------------------------
-
-
-def _announce_to_asker(support_request: SupportRequest) -> None:
-    if support_request.participant_id is not None:
-        announce_to_participant(
-            support_request.participant_id, "support_updated", services.own_entry(support_request)
-        )
-
-
-def announce_support_requested(live_session: LiveSession, support_request: SupportRequest) -> None:
-    """Alert the first facilitator (or every console) to a new request; the asker's screens sync."""
-    entry = services.console_entry(support_request)
-    lead_id = services.first_alerted_facilitator_id(live_session, support_request)
-    if lead_id is None:
-        announce_to_consoles(live_session.id, "support_requested", entry)
-    else:
-        announce_to_facilitator(live_session.id, lead_id, "support_requested", entry)
-    _announce_to_asker(support_request)
-
-
-def announce_support_updated(support_request: SupportRequest) -> None:
-    """Tell every console of the session, and the participant who asked, that a request changed."""
-    announce_to_consoles(
-        support_request.live_session_id, "support_updated", services.console_entry(support_request)
-    )
-    if support_request.safety_flag is not None:  # acknowledged with it
-        announce_safety_flag_updated(support_request.safety_flag)
-    _announce_to_asker(support_request)
-
-
 # --- participant events -----------------------------------------------------------------------
 
 
@@ -105,15 +74,8 @@ def request_support(caller: ParticipantCaller, payload: SupportRequestPayload) -
         urgency=payload.urgency,
         message=payload.message,
     )
-    if requested.created:
-        if requested.flag is not None:
-            announce_safety_flag(requested.flag)
-        announce_support_requested(caller.live_session, requested.request)
-    return ok(
-        client_id=payload.client_id,
-        request=services.own_entry(requested.request),
-        flagged=requested.request.safety_flag_id is not None,
-    )
+    announce_new_request(caller.live_session, requested)
+    return ok(**services.receipt(requested))
 
 
 # --- facilitator events -----------------------------------------------------------------------

@@ -19,11 +19,14 @@ def _rows(section: dict) -> list[tuple[str, str]]:
         ("Asked for now", str(section["urgent"])),
         ("Raised again (not seen in time)", str(section["escalated"])),
         *acknowledgement_rows(section),
+        ("Left for after the session (unresolved at the end)", str(section.get("left_for_follow_up", 0))),
     ]
 
 
 def support_summary(live_session: LiveSession) -> dict:
-    """How many asked for support, how urgently, and how soon a facilitator answered.
+    """How many asked for support, how urgently, how soon a facilitator saw each (acknowledging a
+    request also acknowledges the flag its own message raised), and how many were left for after
+    the session: those go on the group's follow-up list until a facilitator resolves them.
 
     Only times and counts: the messages stay with the requests (and go with the purge).
     """
@@ -51,6 +54,7 @@ def support_summary(live_session: LiveSession) -> dict:
         "count": len(entries),
         "urgent": sum(entry["urgency"] == SupportUrgency.NOW for entry in entries),
         "escalated": sum(entry["escalated"] for entry in entries),
+        "left_for_follow_up": sum(not entry["resolved"] for entry in entries),
         **acknowledgement_times(waits),
         "requests": entries,
     }

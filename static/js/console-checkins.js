@@ -5,8 +5,8 @@
 //
 // Slice `round`: the latest round's console tally, with `responses` (answer id -> response).
 import { drawDistribution, feelingItems } from "./checkins.js";
-import { $, byId, el, keyedList } from "./live.js";
-import { act, announce, store } from "./console.js";
+import { $, byId, config, el, keyedList } from "./live.js";
+import { act, announce, refocus, store } from "./console.js";
 
 const KIND_LABELS = { checkin: "Check-in", checkout: "Check-out", custom: "Custom prompt" };
 
@@ -34,6 +34,11 @@ function responseItem(response) {
   if (response.mood !== null) parts.push(`mood ${response.mood}`);
   if (response.feelings.length) parts.push(response.feelings.join(", "));
   item.append(el("span", ` ${parts.join(" · ")}`));
+  // A very low mood, marked for the facilitator in words (the colour only repeats them); phones never get this.
+  if (response.low_mood) {
+    item.classList.add("low-mood");
+    item.append(" ", el("span", "Very low mood", "tag low-mood"));
+  }
   if (response.note) {
     const note = el("blockquote", response.note, "note");
     note.append(el("span", response.note_shared ? " (shared with the group)" : " (for you only)", "muted small"));
@@ -77,16 +82,74 @@ store.view(["round"], ({ round }, previous, action) => {
   }
 });
 
-$("open-round-form").addEventListener("submit", async (event) => {
+// --- the form offers the round of the current agenda step --------------------------------------
+// The same rule as checkins.services.round_for_step (which renders the page's first offer): a
+// check-in, check-out or "other" step offers its own kind with its prompt; a sharing or wins step
+// a custom round. What the facilitator chose or typed is never overwritten.
+
+const form = $("open-round-form");
+const ROUND_KINDS = Object.keys(config.round_default_prompts);
+let offered = { kind: form.elements.kind.value, prompt: form.elements.prompt.value }; // for the step
+let placed = form.elements.prompt.value; // the prompt this script last put in the box
+
+function offerFor(step) {
+  if (step && ROUND_KINDS.includes(step.kind)) return { kind: step.kind, prompt: step.prompt || "" };
+  return { kind: step ? "custom" : "checkin", prompt: "" };
+}
+
+function placePrompt(prompt) {
+  form.elements.prompt.value = prompt;
+  placed = prompt;
+}
+
+/** The empty box shows the prompt a round of the chosen kind gets. */
+function showPlaceholder() {
+  form.elements.prompt.placeholder = config.round_default_prompts[form.elements.kind.value] || "";
+}
+
+/** Offer the step's round, keeping any kind or prompt the facilitator chose themselves. */
+function offer(step) {
+  const next = offerFor(step);
+  if (form.elements.kind.value === offered.kind) form.elements.kind.value = next.kind;
+  if (form.elements.prompt.value === placed) placePrompt(form.elements.kind.value === next.kind ? next.prompt : "");
+  offered = next;
+  showPlaceholder();
+}
+
+store.view(["step"], ({ step }) => offer(step));
+
+// Another kind than the step's: its own default prompt, unless the facilitator typed one.
+form.elements.kind.addEventListener("change", () => {
+  if (form.elements.prompt.value === placed) placePrompt(form.elements.kind.value === offered.kind ? offered.prompt : "");
+  showPlaceholder();
+});
+
+form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  const form = event.target;
   const ack = await act("open_round", {
     kind: form.elements.kind.value,
     prompt: form.elements.prompt.value.trim(),
     anonymous: form.elements.anonymous.checked,
   });
   $("round-error").textContent = ack.ok ? "" : ack.error;
-  if (ack.ok) form.reset();
+  if (ack.ok) {
+    // Ready for the next round: the step's offer again.
+    form.elements.anonymous.checked = false;
+    form.elements.kind.value = offered.kind;
+    placePrompt(offered.prompt);
+    showPlaceholder();
+    // The form is hidden while the round is open: on to the round's question.
+    refocus(event.submitter || form.querySelector('[type="submit"]'), () => $("round-prompt-text"));
+  }
 });
-$("close-round").addEventListener("click", () => act("close_round", { round_id: store.state.round.id }));
-$("reveal-round").addEventListener("click", () => act("reveal_round", { round_id: store.state.round.id }));
+// Closing hides Close: on to Reveal. Revealing hides Reveal (and Close): on to the next round's form.
+$("close-round").addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  await act("close_round", { round_id: store.state.round.id });
+  refocus(button, () => ($("reveal-round").hidden ? form.elements.kind : $("reveal-round")));
+});
+$("reveal-round").addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  await act("reveal_round", { round_id: store.state.round.id });
+  refocus(button, () => (form.hidden ? $("round-prompt-text") : form.elements.kind));
+});

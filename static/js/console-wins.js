@@ -4,7 +4,7 @@
 // Slice `wins`: the wall (see wins.js), plus `queue` (waiting for approval) and `hidden` (kept
 // off the wall), each a Map of console entries by win id.
 import { $, actionButton, byId, el, keyedList } from "./live.js";
-import { act, announce, store } from "./console.js";
+import { act, announce, refocus, store } from "./console.js";
 import { batchWait, loadWall, reactionRow, wallEvents, wallView, winBody } from "./wins.js";
 
 const iconsUrl = $("wins-panel").dataset.iconsUrl;
@@ -41,15 +41,36 @@ store.slice("wins", ({ wins }) => ({ ...loadWall(wins), queue: byId(wins.queue),
   },
 });
 
+/** Where focus goes when a win's item left `list` (it was at `index`): the same button of the win
+ * now in its place (or the last one), else the list's heading. */
+function nextInList(list, index, position) {
+  const items = [...list.children];
+  const item = items[Math.min(index, items.length - 1)];
+  const buttons = item ? [...item.querySelectorAll(".actions button")] : [];
+  return buttons[position] || buttons[0] || $(list.dataset.heading);
+}
+
 function moderationItem(win, actions) {
   const item = el("li", "", `win${win.held ? " held" : ""}`);
   if (win.held) item.append(el("p", "Held by the safety net: please read it before showing it", "win-held-note"));
   item.append(...winBody(win));
   const buttons = el("div", "", "actions");
-  for (const [label, event, className] of actions) {
+  actions.forEach(([label, event, className], position) => {
     const payload = { win_id: win.id };
-    buttons.append(actionButton(label, className, () => act(event, payload), `${label}: ${win.text}`));
-  }
+    const button = actionButton(
+      label,
+      className,
+      async () => {
+        const list = item.parentElement;
+        const index = [...list.children].indexOf(item);
+        await act(event, payload);
+        // Approved, hidden or shown, the win leaves this list: on to the next one.
+        refocus(button, () => nextInList(list, index, position));
+      },
+      `${label}: ${win.text}`,
+    );
+    buttons.append(button);
+  });
   item.append(buttons);
   return item;
 }
@@ -105,4 +126,8 @@ $("wins-need-approval").addEventListener("change", async (event) => {
   const ack = await act("set_wins_approval", { need_approval: event.target.checked });
   if (!ack.ok) describeMode(store.state.wins.needApproval);
 });
-$("win-spotlight-clear").addEventListener("click", () => act("spotlight_win", { win_id: null }));
+$("win-spotlight-clear").addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  await act("spotlight_win", { win_id: null });
+  refocus(button, () => $("win-wall-heading"));
+});

@@ -16,6 +16,20 @@ export const store = createStore(socket);
 /** Say something to screen-reader users without moving their focus. */
 export const announce = (text) => say($("announcer"), text);
 
+/**
+ * After an action that hid, disabled or removed the control that asked for it, focus `next()`
+ * (the control or heading to carry on from), so that a keyboard or screen-reader user is not
+ * dropped at the top of the page. Nothing moves while the control can still hold focus, or when
+ * the person has moved on to something else meanwhile.
+ */
+export function refocus(control, next) {
+  if (window.noRefocus !== false) return;
+  if (control.isConnected && !control.disabled && control.checkVisibility()) return;
+  const focus = document.activeElement;
+  if (focus && focus !== control && focus !== document.body) return;
+  next()?.focus();
+}
+
 /** Send a facilitator event; a refusal is announced. Resolves with the acknowledgement. */
 export async function act(event, payload = {}) {
   const ack = await request(socket, event, payload);
@@ -52,7 +66,8 @@ function drawPerson(item, person) {
   const id = person.id;
   const letIn = item.querySelector(".admit");
   if (person.status === "waiting" && !letIn) {
-    const button = actionButton("Let in", "button small admit", () => act("admit", { participant_id: id }), `Let ${person.name} in`);
+    // The accessible name starts with the visible words, so "Let in" said aloud finds it (WCAG 2.5.3).
+    const button = actionButton("Let in", "button small admit", () => act("admit", { participant_id: id }), `Let in ${person.name}`);
     item.querySelector(".presence").after(button);
   }
   const remove = item.querySelector(".remove");
@@ -82,18 +97,37 @@ const drawRoster = keyedList($("roster"), {
 });
 const nobodyYet = el("li", "Nobody has joined yet.", "muted empty-roster");
 
+/** The waiting room's count, in the sticky bar at the top (not a live region: the roster's
+ * announcements already say who is waiting). */
+function drawWaitingCount(waiting) {
+  const count = $("waiting-count");
+  if (waiting) count.replaceChildren(el("strong", String(waiting)), " waiting to be let in");
+  else count.textContent = "Nobody is waiting to be let in";
+  $("waiting-link").hidden = !waiting;
+}
+
 store.view(["roster"], ({ roster }, previous, action) => {
   drawRoster(roster);
   if (!roster.size) $("roster").append(nobodyYet);
   const people = [...roster.values()];
   $("roster-count").textContent = String(people.filter((p) => p.status === "present").length);
-  $("admit-all").hidden = !people.some((p) => p.status === "waiting");
+  const waiting = people.filter((p) => p.status === "waiting").length;
+  $("admit-all").hidden = !waiting;
+  drawWaitingCount(waiting);
   if (action.type !== "participant_updated") return;
   const person = action.payload;
   const before = previous.roster.get(person.id);
   if (!before) announce(`${person.name} ${person.status === "waiting" ? "is waiting to be let in" : "joined"}`);
   else if (before.status !== person.status && person.status === "left") announce(`${person.name} left`);
 });
+
+// --- the sticky bar at the top: it keeps its own space --------------------------------------------
+
+// Whatever is scrolled to or focused stops below the bar, never under it (WCAG 2.4.11).
+const sticky = $("console-sticky");
+new ResizeObserver(() => {
+  document.documentElement.style.setProperty("--console-sticky-height", `${sticky.offsetHeight}px`);
+}).observe(sticky);
 
 // --- locking the room and removing someone ------------------------------------------------------
 
@@ -179,14 +213,28 @@ store.view(["step"], ({ step }) => {
   $("step-next").disabled = step.index >= step.count - 1;
 });
 
-const moveStep = (by) => act("move_step", { index: (store.state?.step?.index ?? 0) + by });
-$("step-prev").addEventListener("click", () => moveStep(-1));
-$("step-next").addEventListener("click", () => moveStep(1));
+/** The current step's button in the agenda: where focus goes when Previous or Next step is disabled. */
+const currentStepButton = () => document.querySelector('#agenda li[aria-current="step"] .step-button');
+
+async function moveStep(button, by) {
+  await act("move_step", { index: (store.state?.step?.index ?? 0) + by });
+  refocus(button, currentStepButton);
+}
+$("step-prev").addEventListener("click", (event) => moveStep(event.currentTarget, -1));
+$("step-next").addEventListener("click", (event) => moveStep(event.currentTarget, 1));
 for (const button of document.querySelectorAll(".step-button")) {
   button.addEventListener("click", () => act("move_step", { index: Number(button.dataset.step) }));
 }
+$("waiting-link").addEventListener("click", (event) => {
+  event.preventDefault();
+  $("roster-heading").focus(); // scroll-padding keeps it clear of the sticky bar
+});
 $("lock-room").addEventListener("change", (event) => setLocked(event.target.checked));
-$("admit-all").addEventListener("click", () => act("admit_all"));
+$("admit-all").addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  await act("admit_all");
+  refocus(button, () => $("roster-heading"));
+});
 $("end-form").addEventListener("submit", (event) => {
   if (!window.confirm("End the session for everyone?")) event.preventDefault();
 });

@@ -1,5 +1,6 @@
 // What the live pages (the console, the participant's room, the shared screen) share: the
 // server's settings, the live channel, sending safely, and small helpers for drawing and announcing.
+import { io } from "../vendor/socket.io-4.8.4.esm.min.js";
 
 /**
  * The settings the server gives the scripts (limits, labels, batch times: see
@@ -27,9 +28,21 @@ export function announce(region, text) {
   setTimeout(() => (region.textContent = text), 50);
 }
 
+/**
+ * How the live channel opens: straight on a WebSocket (one round trip, where long-polling first
+ * and upgrading costs several), and long-polling when a WebSocket cannot open: at once when it
+ * fails (tryAllTransports), and from the next attempt on when it hangs (a proxy that never
+ * answers the upgrade) until the connection times out.
+ */
+const TRANSPORTS = { transports: ["websocket", "polling"], tryAllTransports: true };
+
 /** Connect to a Socket.IO namespace and keep a status line up to date. */
 export function connect(namespace, auth, statusElement, { onRefused } = {}) {
-  const socket = window.io(namespace, { auth, reconnectionDelayMax: 4000 });
+  const socket = io(namespace, { auth, reconnectionDelayMax: 4000, ...TRANSPORTS });
+  socket.io.on("error", (error) => {
+    // The attempt timed out: open the usual way from now on, polling first, then upgrading.
+    if (error?.message === "timeout") socket.io.opts.transports = ["polling", "websocket"];
+  });
   const reconnecting = () => setStatus(statusElement, "Reconnecting… anything you send is kept", "offline");
   socket.on("connect", () => setStatus(statusElement, "Connected", "online"));
   socket.on("disconnect", reconnecting);
@@ -81,6 +94,7 @@ export class Outbox {
     this.socket = socket;
     this.storageKey = storageKey;
     this.onResult = onResult;
+    this.held = new Set(); // slots being sent another way (see `holding`)
     socket.on("connect", () => this.flush());
   }
 
@@ -106,20 +120,39 @@ export class Outbox {
 
   async deliver(slot) {
     const item = this.pending()[slot];
-    if (!item || !this.socket.connected) return { queued: true };
+    if (!item || !this.socket.connected || this.held.has(slot)) return { queued: true };
     let ack;
     try {
       ack = await send(this.socket, item.event, item.payload);
     } catch {
       return { queued: true };
     }
+    this.settle(slot, item.payload, ack);
+    return ack;
+  }
+
+  /** A submission was acknowledged (over the socket, or another way): forget it and report. */
+  settle(slot, payload, ack) {
     const items = this.pending();
-    if (items[slot] && items[slot].payload.client_id === item.payload.client_id) {
+    if (items[slot] && items[slot].payload.client_id === payload.client_id) {
       delete items[slot];
       this.save(items);
     }
-    this.onResult(slot, ack, item.payload);
-    return ack;
+    this.onResult(slot, ack, payload);
+  }
+
+  /**
+   * Run `sending()` (sending the slot's submission another way, e.g. over HTTP) while the socket
+   * leaves that slot alone; if it is still unsent afterwards, the socket sends it when it can.
+   */
+  async holding(slot, sending) {
+    this.held.add(slot);
+    try {
+      return await sending();
+    } finally {
+      this.held.delete(slot);
+      if (this.pending()[slot]) this.deliver(slot);
+    }
   }
 
   flush() {

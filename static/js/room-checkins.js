@@ -144,6 +144,8 @@ function drawReveal(reveal) {
 // status line as it is sent and acknowledged, so a change of `answer` alone redraws nothing.
 store.view(["round"], ({ round, answer }) => {
   $("checkin").hidden = !round;
+  // Send and Pass wait in the room's action bar while the round is open.
+  $("answer-actions").hidden = !round?.open;
   if (!round) {
     $("reveal").hidden = true;
     return;
@@ -160,4 +162,12 @@ store.view(["round"], ({ round, answer }) => {
   else if (given) showStatus(given.passed ? PASSED : SENT, "sent");
   else showStatus("");
   drawReveal(round.reveal);
+});
+
+// The prompt once: while the round shown asks the current step's prompt, its card stands for
+// the step ("Now · Check-in") and the step's own card steps aside.
+store.view(["step", "round"], ({ step, round }) => {
+  const isTheStep = Boolean(round && step && round.prompt === step.prompt);
+  $("step").classList.toggle("is-round", isTheStep);
+  $("checkin-now").hidden = !isTheStep;
 });

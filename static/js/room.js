@@ -49,6 +49,7 @@ store.slice("you", (snapshot) => snapshot.you, {
 /** Hide the live parts of the page and show how it ended. */
 function endWith(sectionId) {
   for (const section of room.querySelectorAll("[data-live]")) section.hidden = true;
+  for (const dialog of room.querySelectorAll("dialog[open]")) dialog.close();
   $(sectionId).hidden = false;
   socket.disconnect();
   $("connection").textContent = "";
@@ -74,12 +75,32 @@ store.view(["step"], ({ step }) => {
   $("step-prompt").textContent = (step && step.prompt) || "";
 });
 
-$("leave-form").addEventListener("submit", async (event) => {
+// Leaving asks first, and says what leaving means (the dialog's words).
+const leaveDialog = $("leave-dialog");
+$("leave-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  if (!(await request(socket, "leave")).ok) return;
+  setStatus($("leave-status"), "");
+  leaveDialog.showModal();
+});
+leaveDialog.querySelector("form").addEventListener("submit", async (event) => {
+  if (event.submitter?.value !== "leave") return; // "Stay" just closes the dialog
+  event.preventDefault();
+  setStatus($("leave-status"), "Leaving…", "pending");
+  const ack = await request(socket, "leave");
+  if (!ack.ok) {
+    setStatus($("leave-status"), ack.error, "error");
+    return;
+  }
   socket.disconnect();
   window.location.assign(room.dataset.startUrl);
 });
+
+// The action bar stays at the bottom of the screen: what the keyboard or a link brings into view
+// must not end up behind it.
+const bar = $("room-bar");
+new ResizeObserver(() => {
+  document.documentElement.style.scrollPaddingBottom = bar.hidden ? "" : `${bar.offsetHeight}px`;
+}).observe(bar);
 
 socket.on("admitted", async () => {
   // Let in: the whole room's state, which the waiting room did not show.

@@ -20,7 +20,7 @@ def test_a_private_request_for_support_and_the_facilitators_reply(live_server, n
     expect(laptop.locator("#roster-count")).to_have_text("2")
     expect(laptop.locator("#support-summary")).to_have_text("Nobody has asked for support.")
 
-    ana.get_by_role("button", name="I need support").click()
+    ana.get_by_role("link", name="I need support").click()
     sheet = ana.get_by_role("dialog", name="Ask the facilitator for support")
     expect(sheet).to_be_visible()
     sheet.get_by_label("Now, please").check()
@@ -33,13 +33,13 @@ def test_a_private_request_for_support_and_the_facilitators_reply(live_server, n
     # The console is alerted without a reload, and the alert stays until acknowledged.
     alert = laptop.locator("#support-alerts .support-alert")
     expect(alert).to_contain_text("Ana asked for support at")
-    expect(alert).to_contain_text("Now, please")
+    expect(alert).to_contain_text("Urgent: now, please")
     expect(alert).to_contain_text("Today is really heavy. Could we talk?")
     expect(laptop.locator("#support-summary")).to_have_text("1 waiting to be seen")
     expect(laptop).to_have_title(re.compile(r"^\(1\) "))
     screenshot(laptop, "support-alert-console")
 
-    alert.get_by_role("button", name="I've seen Ana's request").click()
+    alert.get_by_role("button", name="Acknowledge Ana's request").click()
     expect(alert).to_have_count(0)
     expect(ana.locator("#support-own")).to_contain_text("The facilitator has seen it ✓")
     laptop.get_by_label("A private reply to Ana").fill(REPLY)
@@ -65,11 +65,15 @@ def test_a_private_request_for_support_and_the_facilitators_reply(live_server, n
 def test_the_alert_sound_stays_muted_after_a_reload(live_server, new_context):
     laptop = new_context().new_page()
     sign_in_and_start_session(live_server, laptop)
-    sound = laptop.get_by_label("Sound for new requests")
-    expect(sound).to_be_checked()
-    sound.uncheck()
+    mute = laptop.get_by_label("Mute alert sound")
+    expect(mute).not_to_be_checked()
+    mute.check()
     laptop.reload()
-    expect(laptop.get_by_label("Sound for new requests")).not_to_be_checked()
+    expect(laptop.get_by_label("Mute alert sound")).to_be_checked()
+    assert laptop.evaluate("localStorage.getItem('stepwise-support-sound-muted')") == "1"
+    laptop.get_by_label("Mute alert sound").uncheck()
+    laptop.reload()
+    expect(laptop.get_by_label("Mute alert sound")).not_to_be_checked()
 
 
 RECORD_ANNOUNCEMENTS = """() => {
@@ -82,7 +86,7 @@ RECORD_ANNOUNCEMENTS = """() => {
 
 
 def ask_for_support(phone, urgency: str, message: str) -> None:
-    phone.get_by_role("button", name="I need support").click()
+    phone.get_by_role("link", name="I need support").click()
     sheet = phone.get_by_role("dialog", name="Ask the facilitator for support")
     sheet.get_by_label(urgency).check()
     sheet.get_by_label("Anything you'd like them to know?").fill(message)
@@ -129,7 +133,7 @@ def test_one_persons_requests_and_flags_are_grouped_on_the_console(live_server, 
     )
 
     # Acknowledging the card acknowledges all three; focus moves to the reply to the newest.
-    card.get_by_role("button", name="I've seen Ana's 3 requests").click()
+    card.get_by_role("button", name="Acknowledge Ana's 3 requests").click()
     expect(card).to_have_count(0)
     expect(laptop.locator("#support-open > li")).to_have_count(3)
     expect(laptop.locator("#support-open > li").last.locator("textarea").first).to_be_focused()

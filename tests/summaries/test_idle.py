@@ -7,7 +7,7 @@ from facilitator.audit.models import AuditEntry
 from facilitator.clock import utcnow
 from facilitator.extensions import db
 from facilitator.sessions import services as session_services
-from facilitator.sessions.models import SessionState
+from facilitator.sessions.models import ServerWorker, SessionState, SocketConnection
 from facilitator.summaries import idle
 from facilitator.summaries.models import SessionSummary
 
@@ -92,3 +92,35 @@ def test_only_the_idle_one_of_two_sessions_ends(live_session, group, facilitator
     left_open(other)
     assert idle.end_idle_sessions(utcnow()) == [other]
     assert live_session.is_live
+
+
+def test_connections_held_by_a_dead_server_process_do_not_keep_a_session_open(live_session, facilitator):
+    """A worker that died leaves its rows behind until a live worker removes them: meanwhile
+    they count for nothing, and a live worker's rows still keep the session open."""
+    left_open(live_session)
+    long_ago = utcnow() - timedelta(hours=2)  # past WORKER_DEAD_AFTER_SECONDS
+    db.session.add_all(
+        [
+            ServerWorker(id="dead-host-1-aa", started_at=long_ago, heartbeat_at=long_ago),
+            ServerWorker(id="live-host-2-bb", started_at=utcnow(), heartbeat_at=utcnow()),
+            SocketConnection(
+                sid="on-the-live-worker",
+                worker_id="live-host-2-bb",
+                namespace="/facilitator",
+                live_session_id=live_session.id,
+                facilitator_id=facilitator.id,
+            ),
+            SocketConnection(
+                sid="on-the-dead-worker",
+                worker_id="dead-host-1-aa",
+                namespace="/facilitator",
+                live_session_id=live_session.id,
+                facilitator_id=facilitator.id,
+            ),
+        ]
+    )
+    db.session.commit()
+    assert idle.end_idle_sessions(utcnow()) == []
+    db.session.delete(db.session.get(SocketConnection, "on-the-live-worker"))
+    db.session.commit()
+    assert idle.end_idle_sessions(utcnow()) == [live_session]
