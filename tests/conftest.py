@@ -21,9 +21,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import redis
 import requests
 from flask import g
 from flask.ctx import RequestContext
@@ -645,3 +647,80 @@ def join_live(server: LiveServer, room: LiveRoom, name: str) -> WebClient:
     phone = WebClient(server)
     phone.submit(f"/j/{room.join_token}", {"display_name": name})
     return phone
+
+
+# --- Tools from Debian, and Redis -------------------------------------------------------------
+
+
+def required_tool(name: str, *places: str) -> str:
+    """The path of a program the tests need, or a skip (a failure in CI) when it is missing."""
+    found = shutil.which(name) or next((place for place in places if Path(place).exists()), None)
+    if found is None:
+        if IN_CI:
+            pytest.fail(f"{name} is not installed; `make test` installs it (scripts/ensure-test-tools.sh).")
+        pytest.skip(f"{name} is not installed (scripts/ensure-test-tools.sh installs it)")
+    return found
+
+
+def wait_until(condition: Callable[[], Any], what: str, timeout: float = 10.0, every: float = 0.05) -> Any:
+    """Poll `condition` until it returns something true, and return that; fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(every)
+
+
+@dataclass
+class Redis:
+    """`redis-server` on a free port, keeping nothing on disk."""
+
+    folder: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        command = [
+            required_tool("redis-server", "/usr/bin/redis-server"),
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
+            "--save", "",
+            "--appendonly", "no",
+            "--dir", str(self.folder),
+        ]  # fmt: skip
+        log = open(self.folder / "redis.log", "w")  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+
+        def answers() -> bool:
+            try:
+                return bool(client.ping())
+            except redis.ConnectionError:
+                assert self.process is not None and self.process.poll() is None, (
+                    self.folder / "redis.log"
+                ).read_text()
+                return False
+
+        wait_until(answers, "redis-server to answer")
+        client.close()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    """A throwaway Redis (Debian's redis-server) for a module's workers: message queue and limits."""
+    server = Redis(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server.url
+    server.stop()

@@ -5,17 +5,14 @@ One process on its own shows the order of a drain (the phones' departures reach 
 before the console is closed); two processes sharing the database and a Redis message queue show
 it across workers, and show a live worker taking over one that was killed."""
 
-import shutil
 import signal
-import socket
 import sqlite3
-import subprocess
 import time
 
 import pytest
 import socketio
 
-from ..conftest import IN_CI, LiveServer, free_port, join_live, open_live_room
+from ..conftest import LiveServer, join_live, open_live_room
 
 WAIT_SECONDS = 30
 
@@ -94,35 +91,6 @@ def test_a_worker_stopped_with_sigterm_drains_before_it_exits(start_live_server,
 
 
 # --- two workers --------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    """A throwaway Redis server (Debian's redis-server) for the workers' message queue."""
-    redis_server = shutil.which("redis-server")
-    if redis_server is None:
-        if IN_CI:
-            pytest.fail("redis-server is not installed; `make test` installs it.")
-        pytest.skip("redis-server is not installed")
-    port = free_port()
-    process = subprocess.Popen(
-        [redis_server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def start_two_workers(tmp_path_factory, redis_url, **settings):

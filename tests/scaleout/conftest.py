@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -31,10 +30,19 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-import redis
 import socketio
 
-from ..conftest import IN_CI, PASSWORD, ROOT, LiveServer, WebClient, csrf_token, free_port
+from ..conftest import (
+    PASSWORD,
+    ROOT,
+    LiveServer,
+    Redis,
+    WebClient,
+    csrf_token,
+    free_port,
+    required_tool,
+    wait_until,
+)
 
 # Short enough for a test, long enough for a loaded two-core machine. Point 4 of issue 13 reads
 # the two WORKER_* settings; a worker without it ignores them.
@@ -55,28 +63,6 @@ WORKER_ENV = {
     "IDLE_SESSION_SCAN_SECONDS": "0.5",
     "PYTHONUNBUFFERED": "1",
 }
-
-
-def _tool(name: str, *places: str) -> str:
-    """The path of a program the tests need, or a skip (a failure in CI) when it is missing."""
-    found = shutil.which(name) or next((place for place in places if Path(place).exists()), None)
-    if found is None:
-        if IN_CI:
-            pytest.fail(f"{name} is not installed; `make test` installs it (scripts/ensure-test-tools.sh).")
-        pytest.skip(f"{name} is not installed (scripts/ensure-test-tools.sh installs it)")
-    return found
-
-
-def wait_until(condition: Callable[[], Any], what: str, timeout: float = 10.0, every: float = 0.05) -> Any:
-    """Poll `condition` until it returns something true, and return that; fail after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(every)
 
 
 # --- PostgreSQL: the schema once per run, a copy for each test ----------------------------------
@@ -113,49 +99,6 @@ def scaleout_schema(postgres_url) -> str:
 
 
 # --- Redis ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Redis:
-    """`redis-server` on a free port, keeping nothing on disk."""
-
-    folder: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        command = [
-            _tool("redis-server", "/usr/bin/redis-server"),
-            "--port", str(self.port),
-            "--bind", "127.0.0.1",
-            "--save", "",
-            "--appendonly", "no",
-            "--dir", str(self.folder),
-        ]  # fmt: skip
-        log = open(self.folder / "redis.log", "w")  # noqa: SIM115 - closed with the process
-        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
-
-        def answers() -> bool:
-            try:
-                return bool(client.ping())
-            except redis.ConnectionError:
-                assert self.process is not None and self.process.poll() is None, (
-                    self.folder / "redis.log"
-                ).read_text()
-                return False
-
-        wait_until(answers, "redis-server to answer")
-        client.close()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
 
 
 # --- the workers ------------------------------------------------------------------------------
@@ -231,7 +174,7 @@ class Balancer:
         return HAPROXY_CONFIG.format(port=self.port, servers=servers)
 
     def start(self) -> None:
-        haproxy = _tool("haproxy", "/usr/sbin/haproxy")
+        haproxy = required_tool("haproxy", "/usr/sbin/haproxy")
         config = self.folder / "haproxy.cfg"
         config.write_text(self.config())
         check = subprocess.run([haproxy, "-c", "-f", str(config)], capture_output=True, text=True)
@@ -274,9 +217,6 @@ class Cluster:
         with psycopg.connect(self.database_url, autocommit=True) as connection:
             cursor = connection.execute(statement, params)
             return cursor.fetchall() if cursor.description else []
-
-    def has_table(self, name: str) -> bool:
-        return bool(self.sql("SELECT 1 FROM information_schema.tables WHERE table_name = %s", (name,)))
 
     def stop(self) -> None:
         """Stop the balancer and the workers together (SIGTERM: each drains), then Redis."""
@@ -329,14 +269,6 @@ def scaleout(tmp_path, postgres_url, scaleout_schema) -> Iterator[Callable[..., 
         cluster.stop()
         name = urlsplit(cluster.database_url).path.lstrip("/")
         _admin(postgres_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def needs_worker_heartbeats(cluster: Cluster, what: str) -> None:
-    """Mark an assertion that needs point 4 of issue 13 (workers' heartbeats: the `server_worker`
-    table, rows of a dead worker removed by the live ones). Until that is built the test stops
-    here as an expected failure, having checked everything before; once it is, this does nothing."""
-    if not cluster.has_table("server_worker"):
-        pytest.xfail(f"needs the workers' heartbeats (issue 13, point 4): {what}")
 
 
 # --- people, over HTTP ------------------------------------------------------------------------
