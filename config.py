@@ -133,6 +133,20 @@ class Config:
     IDLE_SESSION_SCAN_SECONDS = float(os.environ.get("IDLE_SESSION_SCAN_SECONDS", "60"))
     # How long the participants' take-home link works after a session ends.
     TAKE_HOME_DAYS = int(os.environ.get("TAKE_HOME_DAYS", "7"))
+    # The group pulse (docs/summaries.md): a phone that had not answered when the session ended may
+    # still answer for this many hours; those answers join the session's figures together then.
+    PULSE_LATE_HOURS = int(os.environ.get("PULSE_LATE_HOURS", "24"))
+    # How often each server process counts late answers whose time has come.
+    PULSE_SCAN_SECONDS = float(os.environ.get("PULSE_SCAN_SECONDS", "300"))
+    # Late answers per address (the take-home page's form).
+    PULSE_LATE_RATE_LIMIT = os.environ.get("PULSE_LATE_RATE_LIMIT", "20 per minute")
+    # Attendance receipts (docs/receipts.md): the Ed25519 key that signs them, as a PEM private key
+    # or the base64 of its 32 raw bytes; empty means a key file in RECEIPT_KEY_DIR, made on first use.
+    RECEIPT_SIGNING_KEY = os.environ.get("RECEIPT_SIGNING_KEY", "")
+    # Where that key file lives, with retired/ holding the public keys of earlier keys.
+    RECEIPT_KEY_DIR = os.environ.get("RECEIPT_KEY_DIR", "")
+    # Receipts made, and receipts checked on the public /verify page, per address.
+    RECEIPT_RATE_LIMIT = os.environ.get("RECEIPT_RATE_LIMIT", "20 per minute")
     # Fonts for PDF summaries (DejaVuSans.ttf and DejaVuSans-Bold.ttf); without them, Helvetica.
     PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
     # Argon2id parameters for facilitators' passwords: a profile of argon2-cffi (argon2.profiles).

@@ -18,13 +18,18 @@ from . import (
     cli,
     client_config,
     connection_guard,
+    continuity,
     error_pages,
+    grounding,
     groups,
     health,
+    pulse,
     realtime,
+    receipts,
     safety,
     security,
     sessions,
+    sharing,
     summaries,
     support,
     wins,
@@ -54,7 +59,22 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     client_config.init_app(app)
     app.register_blueprint(health.bp)
     # The foundation first, then what builds on it; summary parts keep this order on the page.
-    for capability in (accounts, groups, sessions, summaries, realtime, checkins, safety, support, wins):
+    for capability in (
+        accounts,
+        groups,
+        sessions,
+        summaries,
+        realtime,
+        checkins,
+        safety,
+        support,
+        wins,
+        receipts,
+        grounding,
+        sharing,
+        pulse,
+        continuity,
+    ):
         capability.init_app(app)
     security.init_app(app)
     error_pages.init_app(app)

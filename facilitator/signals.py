@@ -16,6 +16,10 @@ _signals = Namespace()
 #: sender: the LiveSession, inside the transaction that ends it (its summary is counted then).
 session_ending = _signals.signal("session-ending")
 #: sender: the LiveSession, after the commit that ended it (the room is told, phones closed).
+#: sender: the LiveSession, inside the transaction that moves its agenda to another step (so a
+#: capability can tell the room what the new step holds, once committed); `previous`: the step's
+#: index before.
+step_changing = _signals.signal("step-changing")
 session_ended = _signals.signal("session-ended")
 #: sender: the LiveSession, after the commit that started it (open consoles are told).
 session_started = _signals.signal("session-started")

@@ -9,6 +9,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+# pdftoppm draws a PDF attendance receipt as a picture for docs/screenshots/ (tests/browser/test_receipts.py).
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 # npm installs axe-core (tests/browser/package-lock.json) for the accessibility checks.
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0

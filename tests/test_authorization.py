@@ -25,6 +25,7 @@ from sqlalchemy import select
 from facilitator.accounts import services as account_services
 from facilitator.clock import utcnow
 from facilitator.extensions import db
+from facilitator.grounding.models import GroundingScript
 from facilitator.groups import services as group_services
 from facilitator.groups.models import GroupFacilitator, Role
 from facilitator.sessions import services as session_services
@@ -64,8 +65,12 @@ def _sessions(lead, group) -> dict:
     db.session.add(follow_up)
     session_services.end_session(lead, ended)
     db.session.flush()
+    script = GroundingScript(group_id=group.id, title="Calm", lines=[{"text": "Breathe.", "seconds": 5}])
+    db.session.add(script)
+    db.session.flush()
     return {
         "group": group.id,
+        "script": script.id,
         "live": live,
         "scheduled": scheduled,
         "ended": ended,
@@ -186,6 +191,8 @@ ROWS: dict[tuple[str, str], Row] = {
     ("sessions.room", "GET"): Row(
         lambda w, o: f"/j/{o['live'].join_token}/room", {**everyone("redirect"), "participant": 200}
     ),
+    # Where "Quick exit" leads: an ordinary page, the same for everyone.
+    ("sessions.neutral_page", "GET"): Row(lambda w, o: "/weather", everyone(200)),
     # Asking for support over HTTP (the room's form): only a seat in the session; nobody else is
     # recognised (a kind page, 403).
     ("support.ask_for_support", "POST"): Row(
@@ -194,6 +201,25 @@ ROWS: dict[tuple[str, str], Row] = {
         lambda w: {"client_id": "authorization-table", "urgency": "later"},
     ),
     ("summaries.take_home", "GET"): Row(lambda w, o: f"/take-home/{w.tokens['take_home']}", everyone(200)),
+    # The group pulse after the end, from the take-home page: open to everyone, the phone's ticket
+    # decides (a ticket nobody was given is not found).
+    ("pulse.answer_late", "POST"): Row(
+        lambda w, o: f"/take-home/{w.tokens['take_home']}/pulse",
+        everyone(404),
+        lambda w: {"ticket": "0" * 64, "client_id": "authorization-table", "heard": "5"},
+    ),
+    # Attendance receipts: made only for the phone that attended, where the group offers them (this
+    # group doesn't: they are off by default; tests/receipts/ checks the phone that attended);
+    # checked by anyone, on /verify or offline with the published keys.
+    ("receipts.download_receipt", "POST"): Row(
+        lambda w, o: f"/take-home/{w.tokens['take_home']}/receipt", everyone(403), lambda w: {"name": ""}
+    ),
+    ("receipts.verify", "GET"): Row(lambda w, o: "/verify", everyone(200)),
+    ("receipts.verify", "POST"): Row(
+        lambda w, o: "/verify", everyone(200), lambda w: {"code": "SWR1.not.a-receipt"}
+    ),
+    ("receipts.public_keys", "GET"): Row(lambda w, o: "/receipts/public-keys", everyone(200)),
+    ("receipts.public_key_pem", "GET"): Row(lambda w, o: "/receipts/public-key.pem", everyone(200)),
     ("accounts.accept_invite", "GET"): Row(lambda w, o: f"/invite/{w.tokens['invite']}", everyone(200)),
     ("accounts.accept_invite", "POST"): Row(
         lambda w, o: f"/invite/{w.tokens['invite']}",
@@ -287,6 +313,15 @@ ROWS: dict[tuple[str, str], Row] = {
         lambda w, o: f"/groups/{o['group']}/facilitators",
         manages_group("redirect"),
         lambda w: {"email": w.people["admin"].email},
+    ),
+    # The group's grounding scripts (the small form on the group page, and deleting one).
+    ("grounding.add_script", "POST"): Row(
+        lambda w, o: f"/groups/{o['group']}/grounding-scripts",
+        manages_group("redirect"),
+        lambda w: {"title": "Feet on the floor", "lines-0-text": "Feel your feet.", "lines-0-seconds": "8"},
+    ),
+    ("grounding.delete_script", "POST"): Row(
+        lambda w, o: f"/groups/{o['group']}/grounding-scripts/{o['script']}/delete", manages_group("redirect")
     ),
     ("groups.remove_co_facilitator", "POST"): Row(
         lambda w, o: f"/groups/{o['group']}/facilitators/{w.people['co'].id}/remove",

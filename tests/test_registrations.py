@@ -18,6 +18,10 @@ def test_summary_parts_in_page_order(app):
         "safety_flags",
         "support",
         "wins",
+        "grounding",
+        "sharing",
+        "pulse",
+        "continuity",
     ]
 
 
@@ -28,6 +32,9 @@ def test_purge_steps(app):
         "safety flag texts",
         "support messages",
         "win texts",
+        "speaking-queue turns",
+        "pulse answers",
+        "next small steps",
     ]
 
 
@@ -36,6 +43,7 @@ def test_periodic_jobs(app):
         ("IDLE_SESSION_SCAN_SECONDS", "facilitator.summaries.idle"),
         ("SUPPORT_ESCALATION_SCAN_SECONDS", "facilitator.support.sockets"),
         ("WORKER_HEARTBEAT_SECONDS", "facilitator.realtime.workers"),
+        ("PULSE_SCAN_SECONDS", "facilitator.pulse.summary"),
     }
 
 
@@ -52,10 +60,15 @@ def test_snapshot_parts_and_catch_ups(app):
         ("safety_flags", False),
         ("support_requests", True),
         ("wins", False),
+        ("grounding", False),
+        ("sharing", False),
+        ("pulse", False),
+        ("continuity", False),
     ]
     assert [catch_up.__module__ for catch_up in catch_ups(app)] == [
         "facilitator.checkins.sockets",
         "facilitator.wins.sockets",
+        "facilitator.pulse.sockets",
     ]
 
 
@@ -99,6 +112,30 @@ def test_socket_events_by_capability(app):
             "console:spotlight_win",
             "console:set_wins_approval",
         },
+        "facilitator.grounding.sockets": {
+            "console:start_grounding",
+            "console:stop_grounding",
+            "console:clock",
+            "phone:clock",
+        },
+        "facilitator.sharing.sockets": {
+            "phone:raise_hand",
+            "phone:pass_turn",
+            "console:call_next",
+            "console:skip_turn",
+            "console:move_turn",
+            "console:start_go_round",
+            "console:stop_go_round",
+            "console:set_share_timer_on_screen",
+        },
+        "facilitator.pulse.sockets": {"console:open_pulse", "phone:submit_pulse"},
+        "facilitator.continuity.sockets": {
+            "phone:remember_me",
+            "phone:recognise_me",
+            "phone:forget_me",
+            "phone:submit_next_step",
+            "phone:step_follow_up",
+        },
     }
 
 
@@ -109,7 +146,10 @@ def test_who_listens_to_the_foundations_signals(app):
     assert receivers(signals.session_ending) == {
         "facilitator.summaries._count_the_session",
         "facilitator.checkins._close_the_round",
+        "facilitator.sharing._forget_people",
+        "facilitator.pulse._give_tickets",
     }
+    assert receivers(signals.step_changing) == {"facilitator.sharing._step_changing"}
     assert receivers(signals.session_ended) == {"facilitator.realtime._session_ended"}
     assert receivers(signals.session_started) == {"facilitator.realtime._session_started"}
     assert receivers(signals.sign_ins_ended) == {"facilitator.realtime._sign_ins_ended"}
@@ -118,7 +158,7 @@ def test_who_listens_to_the_foundations_signals(app):
 
 def test_blueprints_by_capability(app):
     """Each capability's pages: support's is the room's support form over HTTP (asking without the
-    live connection) and resolving follow-ups."""
+    live connection) and resolving follow-ups; grounding's, the group page's scripts."""
     assert {name: blueprint.import_name for name, blueprint in app.blueprints.items()} == {
         "health": "facilitator.health",
         "accounts": "facilitator.accounts.routes",
@@ -126,4 +166,7 @@ def test_blueprints_by_capability(app):
         "sessions": "facilitator.sessions.routes",
         "summaries": "facilitator.summaries.routes",
         "support": "facilitator.support.routes",
+        "receipts": "facilitator.receipts.routes",
+        "grounding": "facilitator.grounding.routes",
+        "pulse": "facilitator.pulse.routes",
     }

@@ -12,7 +12,7 @@ Callers on /facilitator:
   co          a co-facilitator of the group
   removed_co  a co-facilitator taken out of the group after connecting
   disabled    the lead, whose account was disabled after connecting
-  screen      the projected shared screen (may send nothing)
+  screen      the projected shared screen (may send nothing but `clock`)
   seat        the lead, holding on the same connection a participant seat in another group's
               session, sending that other session's ids: no rights there. Events that carry no id
               act on the console's own session and leave the other session as it was.
@@ -43,13 +43,16 @@ from facilitator.accounts import services as account_services
 from facilitator.checkins import services as checkin_services
 from facilitator.checkins.models import CheckInRound
 from facilitator.clock import utcnow
+from facilitator.continuity import services as continuity_services
 from facilitator.extensions import db, socketio
+from facilitator.grounding import services as grounding_services
 from facilitator.groups import services as group_services
 from facilitator.groups.models import GroupFacilitator
 from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import seats
 from facilitator.sessions import services as session_services
 from facilitator.sessions.models import Participant
+from facilitator.sharing import services as sharing_services
 from facilitator.support import services as support_services
 from facilitator.wins import services as win_services
 
@@ -102,6 +105,51 @@ class World:
     def end(self) -> None:
         session_services.end_session(self.lead, self.live_session)
         db.session.commit()
+
+    # The speaking queue opens in a sharing step (the second of the default agenda).
+    def at_sharing_step(self) -> None:
+        if self.live_session.current_step != 1:
+            session_services.move_to_step(self.lead, self.live_session, 1)
+            db.session.commit()
+
+    def queued_turn(self) -> int:
+        """The bystander's place in the sharing step's queue."""
+        self.at_sharing_step()
+        turn = sharing_services.raise_hand(self.participant(self.bystander), self.live_session).turn
+        db.session.commit()
+        return turn.id
+
+    def present_asked_to_share(self) -> None:
+        self.at_sharing_step()
+        sharing_services.raise_hand(self.participant(self.present), self.live_session)
+        db.session.commit()
+
+    def remembered_earlier(self) -> Participant:
+        """Someone remembered in this group (phone key "c" * 64) who wrote a step in an earlier session."""
+        earlier = session_services.create_session(self.lead, self.group, title="Earlier", waiting_room=False)
+        seat = session_services.join_session(earlier, "Earlier Heron")
+        continuity_services.write_step(seat, earlier, "Walk to the park", False)
+        continuity_services.remember(seat, earlier, "c" * 64)
+        session_services.end_session(self.lead, earlier)
+        db.session.commit()
+        return seat
+
+    def present_returning_with_a_step(self) -> None:
+        self.remembered_earlier()
+        continuity_services.recognise(self.participant(self.present), self.live_session, "c" * 64, None)
+        db.session.commit()
+
+    def go_round_started(self) -> None:
+        self.at_sharing_step()
+        sharing_services.start_go_round(self.lead, self.live_session, "shuffled")
+        db.session.commit()
+
+    def running_exercise(self) -> int:
+        """A grounding exercise under way in this session (box breathing, started by the lead)."""
+        plan = grounding_services.box_plan(**grounding_services.BOX_DEFAULTS)
+        exercise = grounding_services.start_exercise(self.lead, self.live_session, plan)
+        db.session.commit()
+        return exercise.id
 
 
 def seated_phone(app, participant: Participant) -> Phone:
@@ -279,6 +327,9 @@ TABLE: dict[tuple[str, str], Row] = {
     (FACILITATOR_NS, "hide_win"): Row(lambda w: {"win_id": w.shown_win_id}, RUNS_GROUP),
     (FACILITATOR_NS, "spotlight_win"): Row(lambda w: {"win_id": w.shown_win_id}, RUNS_GROUP),
     (FACILITATOR_NS, "set_wins_approval"): Row(lambda _: {"need_approval": False}, RUNS_GROUP | NO_IDS),
+    # --- /facilitator: the group pulse -----------------------------------------------------
+    # Ask the room for the pulse now (before the check-out step).
+    (FACILITATOR_NS, "open_pulse"): Row(lambda _: {}, RUNS_GROUP | NO_IDS),
     # --- /participant ----------------------------------------------------------------------
     # Catch up on the whole state: also from the waiting room.
     (PARTICIPANT_NS, "sync"): Row(lambda _: {}, IN_ROOM | WAITING_TOO),
@@ -304,6 +355,56 @@ TABLE: dict[tuple[str, str], Row] = {
     (PARTICIPANT_NS, "react_to_win"): Row(
         lambda w: {"win_id": w.shown_win_id, "reaction": "heart"}, IN_ROOM - {"other"}
     ),
+    # Answer the group pulse, anonymously (admitted people; "other" answers in their own session).
+    (PARTICIPANT_NS, "submit_pulse"): Row(lambda _: {"client_id": "pulse-00000009", "heard": 7}, IN_ROOM),
+    # --- returning members and next steps (facilitator/continuity) ---------------------------
+    # "Remember me in this group", "forget me", and one's small step for the coming week.
+    (PARTICIPANT_NS, "remember_me"): Row(lambda _: {"key": "b" * 64}, IN_ROOM),
+    (PARTICIPANT_NS, "forget_me"): Row(lambda _: {}, IN_ROOM),
+    (PARTICIPANT_NS, "submit_next_step"): Row(
+        lambda _: {"client_id": "step-00000009", "text": "Walk", "shared": False}, IN_ROOM
+    ),
+    # A returning phone's key, remembered in this group ("other" is recognised in their own session).
+    (PARTICIPANT_NS, "recognise_me"): Row(
+        lambda _: {"key": "c" * 64}, IN_ROOM, prepare=World.remembered_earlier
+    ),
+    # How the last step went (the present phone: a returning member with an earlier step).
+    (PARTICIPANT_NS, "step_follow_up"): Row(
+        lambda _: {"outcome": "partly"}, IN_ROOM, prepare=World.present_returning_with_a_step
+    ),
+    # --- the speaking queue (in a sharing step) ---------------------------------------------
+    # "I'd like to share" (admitted people only).
+    (PARTICIPANT_NS, "raise_hand"): Row(lambda _: {}, IN_ROOM, prepare=World.at_sharing_step),
+    # Take it back, or pass one's place or turn.
+    (PARTICIPANT_NS, "pass_turn"): Row(lambda _: {}, IN_ROOM, prepare=World.present_asked_to_share),
+    # Call the next person (from what the console shows as last called: nobody yet).
+    (FACILITATOR_NS, "call_next"): Row(
+        lambda _: {"current_turn_id": None}, RUNS_GROUP | NO_IDS, prepare=World.at_sharing_step
+    ),
+    # Take someone out of the queue, or move them in it (the payload's world has them waiting).
+    (FACILITATOR_NS, "skip_turn"): Row(
+        lambda w: {"turn_id": w.queued_turn()}, RUNS_GROUP, prepare=World.at_sharing_step
+    ),
+    (FACILITATOR_NS, "move_turn"): Row(
+        lambda w: {"turn_id": w.queued_turn(), "position": 0}, RUNS_GROUP, prepare=World.at_sharing_step
+    ),
+    # Queue everyone in the room; end the go-round.
+    (FACILITATOR_NS, "start_go_round"): Row(
+        lambda _: {"order": "shuffled"}, RUNS_GROUP | NO_IDS, prepare=World.at_sharing_step
+    ),
+    (FACILITATOR_NS, "stop_go_round"): Row(lambda _: {}, RUNS_GROUP | NO_IDS, prepare=World.go_round_started),
+    # Show the speaker's timer on the projected screen.
+    (FACILITATOR_NS, "set_share_timer_on_screen"): Row(lambda _: {"on": True}, RUNS_GROUP | NO_IDS),
+    # --- grounding exercises --------------------------------------------------------------
+    # Start one on every screen of the room.
+    (FACILITATOR_NS, "start_grounding"): Row(lambda _: {"kind": "senses"}, RUNS_GROUP | NO_IDS),
+    # Stop the one under way early.
+    (FACILITATOR_NS, "stop_grounding"): Row(lambda w: {"exercise_id": w.running_exercise()}, RUNS_GROUP),
+    # The server's time, for measuring a screen's clock offset: consoles and the shared screen
+    # (the one event a screen may send: it reads and writes nothing), also after the end.
+    (FACILITATOR_NS, "clock"): Row(lambda _: {}, RUNS_GROUP | NO_IDS | AFTER_END | {"screen"}),
+    # ... and phones, also in the waiting room.
+    (PARTICIPANT_NS, "clock"): Row(lambda _: {}, IN_ROOM | WAITING_TOO),
 }
 
 CASES = [

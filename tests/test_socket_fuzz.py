@@ -331,6 +331,9 @@ ID_FIELDS = {
     (FACILITATOR_NS, "resolve_support"): "request_id",
     (FACILITATOR_NS, "acknowledge_flag"): "flag_id",
     (PARTICIPANT_NS, "submit_checkin"): "round_id",
+    (FACILITATOR_NS, "call_next"): "current_turn_id",
+    (FACILITATOR_NS, "skip_turn"): "turn_id",
+    (FACILITATOR_NS, "move_turn"): "turn_id",
 }
 
 

@@ -155,7 +155,7 @@ def main() -> None:
     for number in range(200, 200 + args.answers):
         answer(number)
     cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started
-    time.sleep(max(config.LIVE_UPDATE_INTERVAL, getattr(config, "ROUND_RECOUNT_SECONDS", 0)) + 0.5)
+    time.sleep(min(max(config.LIVE_UPDATE_INTERVAL, config.ROUND_RECOUNT_SECONDS), 5) + 0.5)
     settled_cpu = time.process_time() - started_cpu
     if profiler:
         profiler.send_signal(2)

@@ -189,7 +189,10 @@ function answerPayload(phone, roundId) {
 
 // One open-loop phase: `totalRate` answers per second for `seconds`, the phones taking turns.
 async function answerPhase(label, totalRate, seconds) {
-  const connected = phones.filter((phone) => phone.socket?.connected);
+  // Taking turns across the rooms, so that each room's answers are spread evenly in time.
+  const connected = Array.from({ length: config.phonesPerRoom }, (_, index) => rooms.map((room) => room.phones[index]))
+    .flat()
+    .filter((phone) => phone.socket?.connected);
   const count = Math.round(totalRate * seconds);
   const answers = [];
   const errors = new Map();

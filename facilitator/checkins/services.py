@@ -11,10 +11,10 @@ import math
 import statistics
 from collections import Counter
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from flask import current_app
-from sqlalchemy import Insert, bindparam, delete, false, func, select, true, update
+from sqlalchemy import Insert, Row, Select, Table, bindparam, delete, false, func, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..accounts.models import Facilitator
@@ -22,6 +22,7 @@ from ..audit.services import record_action
 from ..clock import isoformat, utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..groups.models import Group
 from ..safety.models import SafetyFlag
 from ..safety.services import find_risk, screen_participant_text
 from ..sessions.anonymity import keyed_hash, keyed_hash_with, to_minute
@@ -313,7 +314,7 @@ def record_named_answer(
     if note is not None and find_risk(note) is not None:
         return None
     connection = db.session.connection()
-    if connection.dialect.name not in _UPSERTS:
+    if connection.dialect.name not in _UPSERT_DIALECTS:
         return None
     answer_id = connection.execute(
         _named_answer_upsert(connection.dialect.name),
@@ -337,7 +338,7 @@ def record_named_answer(
     return QuickAnswer(answer_id, passed, mood, words, note, bool(note and note_shared))
 
 
-_UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_UPSERT_DIALECTS = ("sqlite", "postgresql")  # the databases with INSERT ... ON CONFLICT here
 _named_answer_upserts: dict[str, Insert] = {}
 
 
@@ -367,7 +368,8 @@ def _named_answer_upsert(dialect: str) -> Insert:
         rounds.closed_at.is_(None),
         rounds.anonymous == false(),
     )
-    insert = _UPSERTS[dialect](CheckInAnswer.__table__).from_select(
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert(cast(Table, CheckInAnswer.__table__)).from_select(
         [answers.round_id, *(answers[name] for name in written)], source
     )
     statement = insert.on_conflict_do_update(
@@ -399,13 +401,14 @@ def mood_statistics(distribution: list[int]) -> dict:
     }
 
 
-def round_entry(checkin_round: CheckInRound) -> dict:
+def round_entry(checkin_round: CheckInRound | Row) -> dict:
+    """A round as every screen lists it (from the object, or a row of its table's columns)."""
     return {
         "id": checkin_round.id,
         "kind": checkin_round.kind,
         "prompt": checkin_round.prompt,
         "anonymous": checkin_round.anonymous,
-        "open": checkin_round.is_open,
+        "open": checkin_round.closed_at is None,
         "revealed": checkin_round.revealed_at is not None,
         "opened_at": isoformat(checkin_round.opened_at),
     }
@@ -423,21 +426,44 @@ def counted_answers(checkin_round: CheckInRound, *, shown: bool = False) -> tupl
 _JSON_ARRAY_ROWS = {"sqlite": func.json_each, "postgresql": func.json_array_elements_text}
 
 
-def _feeling_counts(*conditions) -> Counter:
-    """How often each feeling word was chosen in the matching answers, counted by the database."""
-    to_rows = _JSON_ARRAY_ROWS.get(db.session.get_bind().dialect.name)
-    if to_rows is None:  # another database: count here instead
-        chosen = db.session.scalars(select(CheckInAnswer.feelings).where(*conditions))
-        return Counter(word for feelings in chosen for word in feelings)
-    words = to_rows(CheckInAnswer.feelings).table_valued("value")
-    rows = db.session.execute(
-        select(words.c.value, func.count())
-        .select_from(CheckInAnswer)
-        .join(words, true())  # each answer with its own words (a lateral join)
-        .where(*conditions)
-        .group_by(words.c.value)
-    )
-    return Counter(dict(rows.all()))
+class _TallyQueries(NamedTuple):
+    by_passed_and_mood: Select
+    feeling_words: Select | None  # None: a database that cannot count words itself
+    feeling_lists: Select
+
+
+_tally_queries: dict[tuple[str, bool], _TallyQueries] = {}
+
+
+def _tally_queries_for(dialect: str, shown: bool) -> _TallyQueries:
+    """The tally's statements, built once per database kind (the round is a parameter): a console
+    recount runs them every ROUND_RECOUNT_SECONDS in every live round."""
+    if (dialect, shown) not in _tally_queries:
+        answers = CheckInAnswer.__table__.c
+        in_round = (
+            answers.round_id == bindparam("round_id"),
+            answers.release_at.is_(None) if shown else answers.replaced_by_id.is_(None),
+        )
+        answered = (*in_round, answers.passed == false())
+        to_rows = _JSON_ARRAY_ROWS.get(dialect)
+        feeling_words = None
+        if to_rows is not None:
+            words = to_rows(answers.feelings).table_valued("value")
+            feeling_words = (
+                select(words.c.value, func.count())
+                .select_from(CheckInAnswer.__table__)
+                .join(words, true())  # each answer with its own words (a lateral join)
+                .where(*answered)
+                .group_by(words.c.value)
+            )
+        _tally_queries[(dialect, shown)] = _TallyQueries(
+            select(answers.passed, answers.mood, func.count())
+            .where(*in_round)
+            .group_by(answers.passed, answers.mood),
+            feeling_words,
+            select(answers.feelings).where(*answered),
+        )
+    return _tally_queries[(dialect, shown)]
 
 
 class Tally(NamedTuple):
@@ -453,26 +479,30 @@ class Tally(NamedTuple):
 
 
 def tally_round(checkin_round: CheckInRound, *, shown: bool = False) -> Tally:
-    """Count answers, passes, moods and feeling words of a round (three small queries): everyone's
+    """Count answers, passes, moods and feeling words of a round (two small queries): everyone's
     latest answers, or (`shown`) only those the consoles may see now."""
-    in_round = counted_answers(checkin_round, shown=shown)
-    by_passed = dict(
-        db.session.execute(
-            select(CheckInAnswer.passed, func.count()).where(*in_round).group_by(CheckInAnswer.passed)
-        ).all()
-    )
-    by_mood = dict(
-        db.session.execute(
-            select(CheckInAnswer.mood, func.count())
-            .where(*in_round, CheckInAnswer.mood.is_not(None))
-            .group_by(CheckInAnswer.mood)
-        ).all()
-    )
-    words = _feeling_counts(*in_round, CheckInAnswer.passed.is_(False))
+    return _tally(checkin_round.id, shown=shown)
+
+
+def _tally(checkin_round_id: int, *, shown: bool) -> Tally:
+    connection = db.session.connection()
+    queries = _tally_queries_for(connection.dialect.name, shown)
+    round_id = {"round_id": checkin_round_id}
+    by_passed: Counter = Counter()
+    by_mood: Counter = Counter()
+    for passed, mood, count in connection.execute(queries.by_passed_and_mood, round_id):
+        by_passed[passed] += count
+        if mood is not None:
+            by_mood[mood] += count
+    if queries.feeling_words is not None:
+        words = Counter(dict(connection.execute(queries.feeling_words, round_id).all()))
+    else:  # count here instead
+        chosen = connection.execute(queries.feeling_lists, round_id).scalars()
+        words = Counter(word for feelings in chosen for word in feelings)
     return Tally(
-        answered=by_passed.get(False, 0),
-        passed=by_passed.get(True, 0),
-        distribution=[by_mood.get(mood, 0) for mood in range(MOOD_MIN, MOOD_MAX + 1)],
+        answered=by_passed[False],
+        passed=by_passed[True],
+        distribution=[by_mood[mood] for mood in range(MOOD_MIN, MOOD_MAX + 1)],
         feelings=[
             [word, count] for word, count in sorted(words.items(), key=lambda item: (-item[1], item[0]))
         ],
@@ -497,13 +527,10 @@ def responded_count(checkin_round: CheckInRound) -> int:
     ).scalar_one()
 
 
-def _present_count(live_session: LiveSession) -> int:
-    return db.session.execute(
-        select(func.count(Participant.id)).where(
-            Participant.live_session_id == live_session.id,
-            Participant.status == ParticipantStatus.PRESENT,
-        )
-    ).scalar_one()
+_PRESENT_COUNT = select(func.count()).where(
+    Participant.__table__.c.live_session_id == bindparam("live_session_id"),
+    Participant.__table__.c.status == ParticipantStatus.PRESENT.value,
+)
 
 
 def is_too_few(live_session: LiveSession, checkin_round: CheckInRound, answered: int) -> bool:
@@ -511,7 +538,11 @@ def is_too_few(live_session: LiveSession, checkin_round: CheckInRound, answered:
 
     On the console `answered` counts only the answers released so far.
     """
-    return checkin_round.anonymous and answered < live_session.group.min_aggregate_size
+    return _too_few(checkin_round.anonymous, answered, live_session.group.min_aggregate_size)
+
+
+def _too_few(anonymous: bool, answered: int, minimum: int) -> bool:
+    return anonymous and answered < minimum
 
 
 def is_low_mood(mood: int | None) -> bool:
@@ -544,14 +575,48 @@ def console_tally(live_session: LiveSession, checkin_round: CheckInRound) -> dic
     "waiting" included). An anonymous round with fewer answers than the group's minimum shows
     counts only, as a revealed round would.
     """
-    tally = tally_round(checkin_round, shown=True)
+    return _console_tally(checkin_round, live_session.id, live_session.group.min_aggregate_size)
+
+
+_rounds, _groups = CheckInRound.__table__.c, Group.__table__.c
+_ROUND_FOR_TALLY = (
+    select(
+        _rounds.id,
+        _rounds.kind,
+        _rounds.prompt,
+        _rounds.anonymous,
+        _rounds.closed_at,
+        _rounds.revealed_at,
+        _rounds.opened_at,
+        _rounds.live_session_id,
+        _groups.min_aggregate_size,
+    )
+    .join(LiveSession.__table__, LiveSession.__table__.c.id == _rounds.live_session_id)
+    .join(Group.__table__, _groups.id == LiveSession.__table__.c.group_id)
+    .where(_rounds.id == bindparam("round_id"))
+)
+
+
+def recount_console_tally(round_id: int) -> dict | None:
+    """`console_tally` from the round's id alone, in three small queries and no objects: what a
+    console recount runs every ROUND_RECOUNT_SECONDS in every live named round."""
+    row = db.session.connection().execute(_ROUND_FOR_TALLY, {"round_id": round_id}).one_or_none()
+    if row is None:
+        return None
+    return _console_tally(row, row.live_session_id, row.min_aggregate_size)
+
+
+def _console_tally(checkin_round: CheckInRound | Row, live_session_id: int, minimum: int) -> dict:
+    tally = _tally(checkin_round.id, shown=True)
+    connection = db.session.connection()
+    present = connection.execute(_PRESENT_COUNT, {"live_session_id": live_session_id}).scalar_one()
     summary = {
         **round_entry(checkin_round),
         "answered": tally.answered,
         "passed": tally.passed,
-        "waiting": max(_present_count(live_session) - tally.answered - tally.passed, 0),
-        "minimum": live_session.group.min_aggregate_size,
-        "too_few": is_too_few(live_session, checkin_round, tally.answered),
+        "waiting": max(present - tally.answered - tally.passed, 0),
+        "minimum": minimum,
+        "too_few": _too_few(checkin_round.anonymous, tally.answered, minimum),
     }
     if summary["too_few"]:
         return summary

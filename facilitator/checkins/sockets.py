@@ -77,13 +77,14 @@ def announce_round_tally(live_session: LiveSession, checkin_round: CheckInRound)
     """Send the consoles a round's counts and aggregates (never its individual answers), and the
     shared screen how many have responded (`round_count`), at the same moments."""
     tally = services.console_tally(live_session, checkin_round)
-    announce_to_consoles(live_session.id, "round_updated", tally)
-    announce_to_screen(
-        live_session.id,
-        "round_count",
-        {"round_id": checkin_round.id, "responded": tally["answered"] + tally["passed"]},
-    )
+    announce_tally(live_session.id, tally)
     return tally
+
+
+def announce_tally(live_session_id: int, tally: dict) -> None:
+    announce_to_consoles(live_session_id, "round_updated", tally)
+    responded = tally["answered"] + tally["passed"]
+    announce_to_screen(live_session_id, "round_count", {"round_id": tally["id"], "responded": responded})
 
 
 def announce_round_view(live_session: LiveSession, checkin_round: CheckInRound) -> None:
@@ -162,10 +163,9 @@ def announce_named_answer(live_session_id: int, round_id: int, response: dict) -
     announce_to_consoles(live_session_id, "answer_recorded", {"round_id": round_id, "response": response})
 
     def recount() -> None:
-        fresh_session = db.session.get(LiveSession, live_session_id)
-        fresh_round = db.session.get(CheckInRound, round_id)
-        if fresh_session is not None and fresh_round is not None:
-            announce_round_tally(fresh_session, fresh_round)
+        tally = services.recount_console_tally(round_id)
+        if tally is not None:
+            announce_tally(live_session_id, tally)
 
     # One recount per round and ROUND_RECOUNT_SECONDS, across all workers.
     announce_soon(f"round-{round_id}", recount, interval_setting="ROUND_RECOUNT_SECONDS", across_workers=True)

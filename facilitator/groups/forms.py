@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from ..forms import Form, SubForm
-from .models import MIN_AGGREGATE_SIZE, STEP_KIND_LABELS
+from .models import MIN_AGGREGATE_SIZE, SHARE_TIMER_MAX_MINUTES, STEP_KIND_LABELS
 from .services import (
     CRISIS_RESOURCES_MESSAGE,
     MAX_AGENDA_STEPS,
@@ -36,6 +36,14 @@ class WholeNumberField(IntegerField):
             raise ValueError(range_check.message if range_check else str(error)) from error
 
 
+def _whole_number_or_as_is(value: object) -> object:
+    """A whole number from the form, or the value as it came, for clean_agenda to refuse kindly."""
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return value
+
+
 class AgendaStepForm(SubForm):
     """One step of the agenda; a row left without a title is dropped."""
 
@@ -52,6 +60,17 @@ class AgendaStepForm(SubForm):
     prompt = StringField(
         "Prompt",
         validators=[Optional(), Length(max=200, message="Please keep prompts under 200 characters.")],
+    )
+    # Sharing steps only; checked by services.clean_agenda.
+    timer_minutes = SelectField(
+        "Share timer",
+        choices=[SelectChoice(0, "No timer")]
+        + [
+            SelectChoice(minutes, f"Timer: {minutes} min")
+            for minutes in range(1, SHARE_TIMER_MAX_MINUTES + 1)
+        ],
+        coerce=_whole_number_or_as_is,
+        validate_choice=False,
     )
 
 
@@ -92,6 +111,8 @@ class GroupForm(Form):
         ],
     )
     purge_win_texts = BooleanField("Also delete the words of small wins then")
+    show_share_order = BooleanField("Show everyone the speaking queue's order, with names")
+    attendance_receipts = BooleanField("Let participants download a signed attendance receipt")
     agenda = FieldList(FormField(AgendaStepForm), min_entries=MAX_AGENDA_STEPS, max_entries=MAX_AGENDA_STEPS)
 
     def fill_agenda(self, steps: list[dict]) -> None:
@@ -113,6 +134,8 @@ class GroupForm(Form):
             "min_aggregate_size": self.min_aggregate_size.data,
             "retention_days": self.retention_days.data,
             "purge_win_texts": self.purge_win_texts.data,
+            "show_share_order": self.show_share_order.data,
+            "attendance_receipts": self.attendance_receipts.data,
         }
 
 

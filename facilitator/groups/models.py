@@ -18,6 +18,7 @@ class StepKind(StrEnum):
     SHARING = "sharing"
     WINS = "wins"
     CHECKOUT = "checkout"
+    GROUNDING = "grounding"  # a shared grounding exercise (facilitator/grounding)
     CUSTOM = "custom"
 
 
@@ -26,6 +27,7 @@ STEP_KIND_LABELS = {
     StepKind.SHARING: "Sharing",
     StepKind.WINS: "Small wins",
     StepKind.CHECKOUT: "Check-out",
+    StepKind.GROUNDING: "Grounding exercise",
     StepKind.CUSTOM: "Other",
 }
 
@@ -37,6 +39,8 @@ DEFAULT_AGENDA = [
 ]
 
 MIN_AGGREGATE_SIZE = 3
+# A sharing step's gentle share timer: none (0), or up to this many minutes (facilitator/sharing).
+SHARE_TIMER_MAX_MINUTES = 10
 
 
 class Role(StrEnum):
@@ -71,6 +75,10 @@ class Group(Model):
     retention_days: Mapped[int | None]
     # Whether the purge also removes the words of the session's small wins.
     purge_win_texts: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Whether everyone sees the speaking queue's names in order; otherwise only how many wait.
+    show_share_order: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Whether participants who attended may download a signed attendance receipt (docs/receipts.md).
+    attendance_receipts: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     archived_at: Mapped[datetime | None]
 

@@ -14,7 +14,7 @@ from ..clock import utcnow
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..transactions import after_commit
-from .models import Group, GroupFacilitator, Role, StepKind
+from .models import SHARE_TIMER_MAX_MINUTES, Group, GroupFacilitator, Role, StepKind
 
 MAX_AGENDA_STEPS = 10
 MIN_AGGREGATE_SIZE_RANGE = (2, 20)
@@ -24,8 +24,16 @@ RETENTION_DAYS_MESSAGE = "Please give a number of days from {:,} to {:,}, or lea
     *RETENTION_DAYS_RANGE
 )
 CRISIS_RESOURCES_MESSAGE = "Participants must always see where to get urgent help."
+SHARE_TIMER_MESSAGE = f"Please choose a share timer of 1 to {SHARE_TIMER_MAX_MINUTES} minutes, or none."
+YES_OR_NO_MESSAGE = "Please choose yes or no."
 # Settings whose old and new values the audit log keeps; other fields are named only.
-VALUED_SETTINGS = ("min_aggregate_size", "retention_days", "purge_win_texts")
+VALUED_SETTINGS = (
+    "min_aggregate_size",
+    "retention_days",
+    "purge_win_texts",
+    "attendance_receipts",
+    "show_share_order",
+)
 NOT_MANAGER_MESSAGE = (
     "Only the group's lead, or an admin who helps run it, can change its settings or who runs it. "
     "You can still run its sessions and see its summaries."
@@ -73,6 +81,15 @@ def load_group_to_manage(actor: Facilitator, group_id: int) -> Group:
     return group
 
 
+def _share_timer(value: object) -> int:
+    """A sharing step's timer in whole minutes: 0 (none) up to SHARE_TIMER_MAX_MINUTES."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= SHARE_TIMER_MAX_MINUTES:
+        raise Invalid(SHARE_TIMER_MESSAGE)
+    return value
+
+
 def clean_agenda(steps: list[dict]) -> list[dict]:
     """Keep the steps that have a title, in order; each step needs a known kind."""
     agenda = []
@@ -84,6 +101,8 @@ def clean_agenda(steps: list[dict]) -> list[dict]:
         if kind not in set(StepKind):
             raise Invalid("Please choose a kind for every agenda step.")
         agenda.append({"kind": kind, "title": title, "prompt": (step.get("prompt") or "").strip()})
+        if kind == StepKind.SHARING and (minutes := _share_timer(step.get("timer_minutes"))):
+            agenda[-1]["timer_minutes"] = minutes  # kept only when there is one
     if not agenda:
         raise Invalid("Please give the agenda at least one step.")
     if len(agenda) > MAX_AGENDA_STEPS:
@@ -114,11 +133,19 @@ class GroupDetails(TypedDict):
     min_aggregate_size: int
     retention_days: NotRequired[int | None]
     purge_win_texts: NotRequired[bool]
+    attendance_receipts: NotRequired[bool]
+    show_share_order: NotRequired[bool]
 
 
 def _clean_details(details: GroupDetails) -> dict:
     """A group's details as they are stored, once checked."""
     retention_days = details.get("retention_days")
+    attendance_receipts = details.get("attendance_receipts", False)
+    if not isinstance(attendance_receipts, bool):
+        raise Invalid(YES_OR_NO_MESSAGE)
+    show_share_order = details.get("show_share_order", False)
+    if not isinstance(show_share_order, bool):
+        raise Invalid(YES_OR_NO_MESSAGE)
     check_settings(
         crisis_resources=details["crisis_resources"],
         min_aggregate_size=details["min_aggregate_size"],
@@ -132,6 +159,8 @@ def _clean_details(details: GroupDetails) -> dict:
         "min_aggregate_size": details["min_aggregate_size"],
         "retention_days": retention_days,
         "purge_win_texts": details.get("purge_win_texts", False),
+        "attendance_receipts": attendance_receipts,
+        "show_share_order": show_share_order,
     }
 
 

@@ -113,7 +113,9 @@ SHARED_CLAIM_MARGIN = 0.1
 
 def _claims(uri: str) -> Storage:
     if uri not in _shared_claims:
-        _shared_claims[uri] = storage_from_string(uri)
+        storage = storage_from_string(uri)
+        assert isinstance(storage, Storage)  # not the asyncio kind, for an async:// URI
+        _shared_claims[uri] = storage
     return _shared_claims[uri]
 
 

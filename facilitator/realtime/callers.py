@@ -103,10 +103,11 @@ class ParticipantCaller:
         self._live_session, self._participant = row
 
 
-def load_facilitator_caller(sid: str) -> FacilitatorCaller:
+def load_facilitator_caller(sid: str, *, allow_screen: bool = False) -> FacilitatorCaller:
     """This console's facilitator, if they still run the session's group with an active account.
 
-    One query: the connection row, its session, its sign-in and the membership.
+    One query: the connection row, its session, its sign-in and the membership. The shared screen
+    is refused unless the event allows it (`allow_screen`: the clock, which reads and writes nothing).
     """
     row = db.session.execute(
         select(SocketConnection.is_screen, LiveSession, Facilitator, SignIn)
@@ -129,10 +130,11 @@ def load_facilitator_caller(sid: str) -> FacilitatorCaller:
     is_screen, live_session, facilitator, sign_in, runs_group = row
     if not runs_group or not facilitator.is_active:
         raise NotAllowed(NO_LONGER_RUNS_MESSAGE)
-    if is_screen:
+    if is_screen and not allow_screen:
         raise NotAllowed(SCREEN_MESSAGE)
-    # Working on the console is using the sign-in: it must not expire as idle meanwhile.
-    if sign_in is not None:
+    # Working on the console is using the sign-in: it must not expire as idle meanwhile (a screen
+    # that only listens is not working on it).
+    if sign_in is not None and not is_screen:
         touch_sign_in(sign_in, utcnow())
     return FacilitatorCaller(live_session, facilitator)
 

@@ -151,6 +151,7 @@ class EventSpec(Generic[CallerT]):
     handler: Callable[[CallerT, Any], dict]
     needs_live: bool = True  # refused once the session is no longer live
     allow_waiting: bool = False  # participants: also from the waiting room
+    allow_screen: bool = False  # facilitators: also from the shared screen (it sends nothing else)
 
 
 class SocketEvents:
@@ -160,14 +161,21 @@ class SocketEvents:
         self.specs: list[EventSpec] = []
 
     def facilitator(
-        self, name: str, schema: type[Payload] = Empty, *, needs_live: bool = True
+        self,
+        name: str,
+        schema: type[Payload] = Empty,
+        *,
+        needs_live: bool = True,
+        allow_screen: bool = False,
     ) -> Callable[[Callable[[FacilitatorCaller, Any], dict]], Callable[[FacilitatorCaller, Any], dict]]:
-        """Declare an event a facilitator's console sends on /facilitator."""
+        """Declare an event a facilitator's console sends on /facilitator (`allow_screen`: the shared
+        screen may send it too; only for an event that reads nothing of the session and writes nothing)."""
 
         def declare(
             handler: Callable[[FacilitatorCaller, Any], dict],
         ) -> Callable[[FacilitatorCaller, Any], dict]:
-            self.specs.append(EventSpec(name, FACILITATOR_NS, schema, handler, needs_live))
+            spec = EventSpec(name, FACILITATOR_NS, schema, handler, needs_live, allow_screen=allow_screen)
+            self.specs.append(spec)
             return handler
 
         return declare
@@ -225,7 +233,7 @@ def _caller(spec: EventSpec) -> FacilitatorCaller | ParticipantCaller:
     """The caller, refused when the session or their place in it does not allow the event."""
     caller: FacilitatorCaller | ParticipantCaller
     if spec.namespace == FACILITATOR_NS:
-        caller = load_facilitator_caller(current_sid())
+        caller = load_facilitator_caller(current_sid(), allow_screen=spec.allow_screen)
     else:
         caller = load_participant_caller(current_sid())
     _check_allowed(spec, caller)

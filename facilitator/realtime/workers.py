@@ -220,6 +220,9 @@ def drain(app: Flask) -> None:
     socketio.sleep(DRAIN_GRACE_SECONDS)
     close_local_connections()
     run_in_app_context(app, lambda: _leave(worker), "draining: the rest")
+    # A client that reconnected here meanwhile (the balancer may still send it) is closed too:
+    # the server waits for its open connections before it stops.
+    close_local_connections()
 
 
 def _leave(worker: Worker) -> None:

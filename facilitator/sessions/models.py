@@ -116,6 +116,9 @@ class Participant(Model):
     display_name: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(10), default=ParticipantStatus.PRESENT)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When they were let into the room: on joining, or when admitted from the waiting room (None:
+    # never let in). Their time in the session runs from here (attendance receipts).
+    admitted_at: Mapped[datetime | None]
     left_at: Mapped[datetime | None]
     # The joining browser, as a keyed hash under this session's anonymity key: it cannot link a
     # browser across sessions, and it is cleared when the session ends. It only keeps a browser

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..groups.forms import ConfirmForm
@@ -24,6 +25,7 @@ from ..groups.services import load_group_for
 from . import services
 from .forms import JoinCodeForm, JoinForm, NewSessionForm
 from .models import LiveSession
+from .quick_exit import AWAY_COOKIE, forecast
 from .seats import give_seat, seat_participant_id, this_device
 
 bp = Blueprint("sessions", __name__)
@@ -172,6 +174,9 @@ def join(join_token: str):
     group = live_session.group
     device_id = this_device(request)
     if live_session.is_live and _current_seat(live_session) is not None:
+        if request.cookies.get(AWAY_COOKIE):
+            # Left by quick exit: Back lands here, so no live room opens by itself; one tap goes back in.
+            return render_template("sessions/come_back.html", live_session=live_session, group=group)
         return redirect(url_for("sessions.room", join_token=join_token))
     try:
         services.check_joinable(live_session, device_id)
@@ -213,9 +218,22 @@ def room(join_token: str):
     participant = _current_seat(live_session)
     if participant is None or not live_session.is_live:
         return redirect(url_for("sessions.join", join_token=join_token))
-    return render_template(
-        "sessions/room.html",
-        live_session=live_session,
-        participant=participant,
-        group=live_session.group,
+    response = Response(
+        render_template(
+            "sessions/room.html",
+            live_session=live_session,
+            participant=participant,
+            group=live_session.group,
+        )
     )
+    if request.cookies.get(AWAY_COOKIE):
+        # Back in after a quick exit: the join link takes this phone straight in again.
+        response.delete_cookie(AWAY_COOKIE, path=url_for("sessions.join", join_token=join_token))
+    return response
+
+
+@bp.get("/weather")
+def neutral_page():
+    """Where "Quick exit" leads: an ordinary weather page, not a Stepwise page, the same for everyone
+    (facilitator/sessions/quick_exit.py)."""
+    return render_template("sessions/weather.html", days=forecast(utcnow().date()))

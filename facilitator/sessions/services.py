@@ -233,6 +233,7 @@ def join_session(live_session: LiveSession, display_name: str, device_id: str | 
         live_session=live_session,
         display_name=clean_display_name(display_name),
         status=ParticipantStatus.WAITING if live_session.waiting_room else ParticipantStatus.PRESENT,
+        admitted_at=None if live_session.waiting_room else utcnow(),
         device_key=device_key(live_session, device_id) if device_id is not None else None,
     )
     db.session.add(participant)
@@ -263,6 +264,7 @@ def admit_participant(actor: Facilitator, live_session: LiveSession, participant
     if participant.status != ParticipantStatus.WAITING:
         raise Invalid(f"{participant.display_name} isn't waiting.")
     participant.status = ParticipantStatus.PRESENT
+    participant.admitted_at = utcnow()
     record_action(actor, "participant.admitted", live_session=live_session, participant_id=participant.id)
     return participant
 
@@ -270,8 +272,10 @@ def admit_participant(actor: Facilitator, live_session: LiveSession, participant
 def admit_everyone(actor: Facilitator, live_session: LiveSession) -> list[Participant]:
     """Let everyone in the waiting room in."""
     waiting = [p for p in live_session.participants if p.status == ParticipantStatus.WAITING]
+    now = utcnow()
     for participant in waiting:
         participant.status = ParticipantStatus.PRESENT
+        participant.admitted_at = now
     record_action(actor, "participant.admitted_all", live_session=live_session, count=len(waiting))
     return waiting
 
@@ -298,8 +302,10 @@ def move_to_step(actor: Facilitator, live_session: LiveSession, index: int) -> N
     """Go to a step of the group's agenda."""
     if not 0 <= index < len(live_session.group.agenda):
         raise Invalid("There's no such step in the agenda.")
+    previous = live_session.current_step
     live_session.current_step = index
     record_action(actor, "session.step_changed", live_session=live_session, step=index)
+    signals.step_changing.send(live_session, previous=previous)
 
 
 def leave_session(participant: Participant) -> None:

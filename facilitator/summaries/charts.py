@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, TypedDict
+from typing import Literal, NamedTuple, TypedDict
 
 WIDTH, HEIGHT = 640, 280
 PHONE_WIDTH, PHONE_HEIGHT = 360, 240  # for a page read on a phone: the labels stay legible
@@ -306,12 +306,60 @@ def count_trend_chart(trend: dict, key: str, *, title: str, name: str, colours: 
     )
 
 
+# The group pulse's questions, in their order (facilitator/pulse/models.py): the short name, the
+# colour (each at least 3:1 against the white), the point's marker and the smoothed line's dash.
+class PulseLine(NamedTuple):
+    key: str
+    name: str
+    colour: str
+    marker: Literal["circle", "square"]
+    dash: str | None
+
+
+PULSE_LINES = (
+    PulseLine("pulse_heard", "Listened to", "#2f6f62", "circle", None),
+    PulseLine("pulse_mattered", "What matters", "#b4532a", "square", "6 4"),
+    PulseLine("pulse_fit", "How we worked", "#5b4a9e", "circle", "2 3"),
+    PulseLine("pulse_overall", "Overall", "#1d2b36", "square", "10 3 2 3"),
+)
+PULSE_RANGE = (0, 10)
+
+
+def pulse_trend_chart(trend: dict) -> Chart:
+    """The group pulse per session: each question's average (0 to 10), each with its smoothed line.
+    A session where fewer than the group's minimum answered has no point."""
+    smoothed = trend["smoothed"]
+    return build_chart(
+        title="How the sessions fit the group",
+        description=(
+            f"The group pulse's averages on a scale of 0 to 10 for {_span(trend)}."
+            + "".join(_line_direction(f"“{line.name}”", smoothed.get(line.key) or []) for line in PULSE_LINES)
+        ),
+        labels=[short_date(point["date"]) for point in trend["sessions"]],
+        series=[
+            Series(
+                line.name,
+                [point.get(line.key) for point in trend["sessions"]],
+                line.colour,
+                smoothed=smoothed.get(line.key),
+                marker=line.marker,
+                dash=line.dash,
+            )
+            for line in PULSE_LINES
+        ],
+        y_label="Average",
+        y_range=PULSE_RANGE,
+        y_step=MOOD_STEP,
+    )
+
+
 def trend_charts(trend: dict) -> list[Chart]:
     """The charts of the group's trends page, in order."""
     return [
         mood_trend_chart(trend),
         count_trend_chart(trend, "joined", title="People who came", name="Joined", colours=COUNT_COLOURS),
         count_trend_chart(trend, "wins", title="Small wins shared", name="Wins", colours=WINS_COLOURS),
+        pulse_trend_chart(trend),
     ]
 
 

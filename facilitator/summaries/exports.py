@@ -15,7 +15,7 @@ from ..clock import isoformat
 from ..groups.models import Group
 from .formatting import day_and_time, duration_words
 from .models import SessionSummary
-from .services import SummaryPart
+from .services import PULSE_SERIES, SummaryPart
 
 # A spreadsheet runs a cell that starts with one of these as a formula; names are typed by anyone.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,6 +31,8 @@ GROUP_COLUMNS = (
     "joined",
     "most_at_once",
     "wins",
+    *PULSE_SERIES,
+    *(f"smoothed_{key}" for key in PULSE_SERIES),
 )
 
 

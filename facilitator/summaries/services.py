@@ -313,7 +313,8 @@ def ended_sessions(group: Group) -> list[LiveSession]:
 
 
 def trend_point(summary: SessionSummary) -> dict:
-    """One session's figures for the group's trends (wins once a wins part is registered)."""
+    """One session's figures for the group's trends (wins and the pulse once their parts are
+    registered)."""
     data = summary.data
     checkins = data.get("checkins") or {}
     attendance = data.get("attendance") or {}
@@ -326,10 +327,23 @@ def trend_point(summary: SessionSummary) -> dict:
         "joined": attendance.get("joined"),
         "most_at_once": attendance.get("most_at_once"),
         "wins": (data.get("wins") or {}).get("count"),
+        **pulse_means(data.get("pulse")),
     }
 
 
-TREND_SERIES = ("check_in_average", "check_out_average", "joined", "wins")
+# The group pulse's questions (facilitator/pulse/models.py), as its summary part stores them: each
+# question's average, where at least the group's minimum answered it, in `pulse.questions.<key>.mean`.
+PULSE_QUESTION_KEYS = ("heard", "mattered", "fit", "overall")
+PULSE_SERIES = tuple(f"pulse_{key}" for key in PULSE_QUESTION_KEYS)
+
+
+def pulse_means(section: dict | None) -> dict[str, float | None]:
+    """A stored pulse section's question averages, as trend series (None: not asked, or too few)."""
+    questions = (section or {}).get("questions") or {}
+    return {f"pulse_{key}": (questions.get(key) or {}).get("mean") for key in PULSE_QUESTION_KEYS}
+
+
+TREND_SERIES = ("check_in_average", "check_out_average", "joined", "wins", *PULSE_SERIES)
 
 
 def smooth(values: list[float | None], half_width: int = 1) -> list[float | None]:

@@ -5,10 +5,12 @@
 //
 // Slice `round`: the latest round's console tally, with `responses` (answer id -> response).
 import { drawDistribution, feelingItems } from "./checkins.js";
-import { $, byId, config, el, keyedList } from "./live.js";
-import { act, announce, refocus, store } from "./console.js";
+import { $, byId, config, el, keyedList, throttledAnnouncer } from "./live.js";
+import { act, refocus, store } from "./console.js";
 
 const KIND_LABELS = { checkin: "Check-in", checkout: "Check-out", custom: "Custom prompt" };
+/** Answers can arrive many a second: their counts are read out at most every few seconds. */
+const announceCounts = throttledAnnouncer($("round-announcer"), 5000);
 
 /** The round's answers, when they are of the round in the store. */
 const withResponses = (round, roundId, responses) => (round?.id === roundId ? { ...round, responses } : round);
@@ -78,7 +80,7 @@ store.view(["round"], ({ round }, previous, action) => {
   }
   const before = previous?.round;
   if (action.type === "round_updated" && before?.id === round.id && round.answered + round.passed > before.answered + before.passed) {
-    announce(`${round.answered} answered, ${round.passed} passed`);
+    announceCounts(`Answers so far: ${round.answered} answered, ${round.passed} passed, ${round.waiting} still to answer.`);
   }
 });
 

@@ -23,7 +23,6 @@ export const announce = (text) => say($("announcer"), text);
  * the person has moved on to something else meanwhile.
  */
 export function refocus(control, next) {
-  if (window.noRefocus !== false) return;
   if (control.isConnected && !control.disabled && control.checkVisibility()) return;
   const focus = document.activeElement;
   if (focus && focus !== control && focus !== document.body) return;

@@ -29,6 +29,31 @@ export function announce(region, text) {
 }
 
 /**
+ * An announcer for news that can come in quick succession (a round's counts, reactions): it says
+ * the newest words at most once every `gapMs`, so a burst is read out once, as where it ended, and
+ * never says the same words twice in a row. The first news is said at once.
+ */
+export function throttledAnnouncer(region, gapMs = 5000) {
+  let lastSaid = 0;
+  let said = "";
+  let waiting = null; // the newest words, while a turn is awaited
+  let timer = null;
+  const sayNow = () => {
+    timer = null;
+    if (waiting !== null && waiting !== said) {
+      said = waiting;
+      lastSaid = Date.now();
+      announce(region, said);
+    }
+    waiting = null;
+  };
+  return (text) => {
+    waiting = text;
+    if (timer === null) timer = setTimeout(sayNow, Math.max(0, lastSaid + gapMs - Date.now()));
+  };
+}
+
+/**
  * How the live channel opens: straight on a WebSocket (one round trip, where long-polling first
  * and upgrading costs several), and long-polling when a WebSocket cannot open: at once when it
  * fails (tryAllTransports), and from the next attempt on when it hangs (a proxy that never

@@ -2,9 +2,9 @@
 //
 // Slices: `round` (the latest round entry, with `reveal` once revealed) and `answer` (this
 // phone's answer to it: `given`, as the server has it, and `unsent`, kept in the Outbox).
-import { drawDistribution, feelingItems } from "./checkins.js";
+import { drawDistribution, feelingItems, revealSentence } from "./checkins.js";
 import { $, config, el, newClientId, NOT_SENT, setStatus } from "./live.js";
-import { countCharacters, offerCare, outbox as makeOutbox, store } from "./room.js";
+import { countCharacters, offerCare, outbox as makeOutbox, say, store } from "./room.js";
 
 const KIND_LABELS = { checkin: "Check-in", checkout: "Check-out", custom: "Question" };
 const SENT = "Sent ✓ You can change your answer until the round closes.";
@@ -142,7 +142,7 @@ function drawReveal(reveal) {
 
 // The round as the server announces it; this phone's own answer is shown by the form and the
 // status line as it is sent and acknowledged, so a change of `answer` alone redraws nothing.
-store.view(["round"], ({ round, answer }) => {
+store.view(["round"], ({ round, answer }, _previous, action) => {
   $("checkin").hidden = !round;
   // Send and Pass wait in the room's action bar while the round is open.
   $("answer-actions").hidden = !round?.open;
@@ -162,6 +162,12 @@ store.view(["round"], ({ round, answer }) => {
   else if (given) showStatus(given.passed ? PASSED : SENT, "sent");
   else showStatus("");
   drawReveal(round.reveal);
+  // Read out once, when it happens: a round opening with its question, the results as a sentence.
+  if (action.type === "round_opened") {
+    say(`${KIND_LABELS[round.kind] || "Check-in"} open: ${round.prompt} Answer here when you're ready, or pass.`);
+  } else if (action.type === "round_revealed" && round.reveal) {
+    say(`How the group is doing. ${revealSentence(round.reveal)}`);
+  }
 });
 
 // The prompt once: while the round shown asks the current step's prompt, its card stands for

@@ -61,8 +61,16 @@ function requestItem(request, queued = false) {
   return item;
 }
 
+// The list is a live region: an item is redrawn only when what it shows changed (the same request
+// arrives both as the acknowledgement and as support_updated), so nothing is read out twice.
 const drawOwn = keyedList($("support-own"), {
   create: ({ request, queued }) => requestItem(request, queued),
+  update: (item, { request, queued }) => {
+    const fresh = requestItem(request, queued);
+    if (fresh.isEqualNode(item)) return;
+    item.className = fresh.className;
+    item.replaceChildren(...fresh.childNodes);
+  },
 });
 const entries = new WeakMap(); // request or unsent payload -> its list entry, made once
 

@@ -3,9 +3,9 @@
 //
 // Slice `wins` (null in the waiting room): the wall (see wins.js), plus `yours` (win id -> own
 // entry), `reacted` (win id -> reactions this phone gave) and `unsent` (the Outbox's wins).
-import { $, actionButton, byId, el, keyedList, newClientId, NOT_SENT, request, setStatus } from "./live.js";
-import { countCharacters, offerCare, outbox as makeOutbox, socket, store } from "./room.js";
-import { batchWait, loadWall, reactionRow, wallEvents, wallView, winBody } from "./wins.js";
+import { $, actionButton, byId, el, keyedList, newClientId, NOT_SENT, request, setStatus, throttledAnnouncer } from "./live.js";
+import { countCharacters, offerCare, outbox as makeOutbox, say, socket, store } from "./room.js";
+import { batchWait, loadWall, reactionRow, reactionWords, wallEvents, wallView, winBody } from "./wins.js";
 
 const section = $("wins");
 const form = $("win-form");
@@ -201,6 +201,32 @@ function describeMode(needApproval) {
     : `Wins appear on the wall within ${batchWait()}, shuffled with any others shared meanwhile.`;
 }
 
+// --- what is read out -------------------------------------------------------------------------
+// The wall is not a live region (its counts would be read out as bare figures, one by one): news
+// of it is said in words, and reactions, which can come many a second, at most every few seconds.
+
+const announceReactions = throttledAnnouncer($("room-announcer"), 5000);
+const announceWall = throttledAnnouncer($("room-announcer"), 5000);
+const shortly = (text) => (text.length > 60 ? `${text.slice(0, 57).trimEnd()}…` : text);
+
+/** Say what an event changed on the wall; `wallBefore` is the wall as it was. */
+function sayWhatChanged(wins, wallBefore, action) {
+  if (action.type === "wins_shown") {
+    const fresh = action.payload.wins.filter((win) => !wallBefore.has(win.id));
+    const mine = fresh.filter((win) => wins.yours.has(win.id));
+    const others = fresh.filter((win) => !wins.yours.has(win.id));
+    if (mine.length) say(`Your win is on the wall: “${shortly(mine[0].text)}”`);
+    if (others.length === 1) announceWall(`New on the wall: “${shortly(others[0].text)}”`);
+    else if (others.length > 1) announceWall(`${others.length} new wins on the wall.`);
+  } else if (action.type === "win_spotlit" && action.payload.win) {
+    say(`In the spotlight: “${shortly(action.payload.win.text)}”`);
+  } else if (action.type === "win_reactions" && wins.yours.has(action.payload.win_id)) {
+    const win = wins.wall.get(action.payload.win_id);
+    const words = reactionWords(action.payload.reactions);
+    if (win && words) announceReactions(`Reactions to your win “${shortly(win.text)}”: ${words}.`);
+  }
+}
+
 store.view(["wins"], ({ wins }, previous, action) => {
   if (!wins) return; // the waiting room shows nothing of the room's wins
   const before = action.type === "session_state" ? null : previous.wins;
@@ -208,6 +234,7 @@ store.view(["wins"], ({ wins }, previous, action) => {
   if (wins.reacted !== before?.reacted) showReacted(wins.reacted);
   if (wins.needApproval !== before?.needApproval) describeMode(wins.needApproval);
   drawYourWins(wins);
+  if (before) sayWhatChanged(wins, before.wall, action);
 });
 
 // --- the "small wins" step brings the card to the top -----------------------------------------

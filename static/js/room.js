@@ -5,7 +5,7 @@
 // The room's state: {session, step, you: {id, name, status, message}, round, answer (this
 // phone's answer to it), wins: {wall, spotlight, needApproval, yours, reacted, unsent},
 // support: {requests, unsent}}.
-import { $, connect, Outbox, request, setStatus } from "./live.js";
+import { $, announce, connect, Outbox, request, setStatus } from "./live.js";
 import { createStore } from "./store.js";
 
 export const room = $("room");
@@ -15,6 +15,9 @@ export const socket = connect("/participant", { join_token: joinToken }, $("conn
   onRefused: () => window.location.assign(room.dataset.startUrl),
 });
 export const store = createStore(socket);
+
+/** Say something to screen-reader users: what changed in the room, as a sentence. */
+export const say = (text) => announce($("room-announcer"), text);
 
 /** A capability's Outbox on this phone, for this session. */
 export const outbox = (capability, onResult) => new Outbox(socket, `stepwise-${capability}-${joinToken}`, onResult);
@@ -70,9 +73,10 @@ store.view(["you", "session"], ({ you, session }) => {
     $("step").hidden = you.status === "waiting";
   }
 });
-store.view(["step"], ({ step }) => {
+store.view(["step"], ({ step }, _previous, action) => {
   $("step-title").textContent = step ? step.title : "Welcome";
   $("step-prompt").textContent = (step && step.prompt) || "";
+  if (action.type === "step_changed" && step) say(step.prompt ? `Now: ${step.title}. ${step.prompt}` : `Now: ${step.title}.`);
 });
 
 // Leaving asks first, and says what leaving means (the dialog's words).
@@ -101,6 +105,10 @@ const bar = $("room-bar");
 new ResizeObserver(() => {
   document.documentElement.style.scrollPaddingBottom = bar.hidden ? "" : `${bar.offsetHeight}px`;
 }).observe(bar);
+
+// Quick exit (quick-exit.js) leaves quietly: the connection closes, nothing is said, and the console
+// shows this person as away, not as having left; the same link brings them back.
+document.addEventListener("quickexit", () => socket.disconnect());
 
 socket.on("admitted", async () => {
   // Let in: the whole room's state, which the waiting room did not show.

@@ -22,8 +22,8 @@ const CELEBRATION_MS = 6000;
 const MOST_WORDS = 8; // feeling words shown after a reveal, most chosen first
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
-const socket = connect("/facilitator", { live_session_id: Number(screen.dataset.sessionId), screen: true }, $("connection"));
-const store = createStore(socket);
+export const socket = connect("/facilitator", { live_session_id: Number(screen.dataset.sessionId), screen: true }, $("connection"));
+export const store = createStore(socket);
 
 // --- the state ---------------------------------------------------------------------------------
 

@@ -32,6 +32,14 @@ export function winBody(win) {
   return parts;
 }
 
+/** A win's reactions in words, for reading out: "Applause 2, With you 1" (none at zero). */
+export function reactionWords(reactions) {
+  return Object.entries(reactions)
+    .filter(([, count]) => count > 0)
+    .map(([reaction, count]) => `${config.reactions[reaction] || reaction} ${count}`)
+    .join(", ");
+}
+
 function reactionLabel(reaction, count) {
   return `${config.reactions[reaction]}: ${count}`;
 }

@@ -130,39 +130,41 @@ class Audit:
 
 # --- what screen readers are told -----------------------------------------------------------------
 
-# Kept in the page: every text an aria-live region (or a role that is one: status, alert, log)
-# shows, each time it changes, with the region's id. A region whose text is set to what it
-# already said, or emptied, is not a new announcement; one that appears with text is.
+# Kept in the page, roughly as a screen reader hears it: each time a live region (aria-live, or a
+# role that is one: status, alert, log) changes while shown, what it says: its whole text when it
+# is atomic (aria-atomic, status and alert), else the text that was added. Emptying a region says
+# nothing; setting the same words again says them again.
 RECORD_LIVE_REGIONS = """() => {
   if (window.liveAnnouncements) return;
   window.liveAnnouncements = [];
   const LIVE = '[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"], [role="log"]';
-  const spoken = new WeakMap();
+  const squash = (text) => (text || "").replace(/\\s+/g, " ").trim();
+  const atomic = (region) => {
+    const stated = region.getAttribute("aria-atomic");
+    return stated ? stated === "true" : ["status", "alert"].includes(region.getAttribute("role"));
+  };
+  const shown = (region) =>
+    region.checkVisibility({ visibilityProperty: true }) || region.matches(".visually-hidden");
   const regionOf = (node) => {
     const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
     return element && element.closest(LIVE);
   };
-  const shown = (region) => !region.closest("[hidden]") && getComputedStyle(region).display !== "none";
-  const record = (region) => {
-    const text = region.textContent.replace(/\\s+/g, " ").trim();
-    if (!text || !shown(region) || spoken.get(region) === text) return;
-    spoken.set(region, text);
-    window.liveAnnouncements.push({ region: region.id || region.className, text, at: Date.now() });
-  };
-  for (const region of document.querySelectorAll(LIVE)) {
-    spoken.set(region, region.textContent.replace(/\\s+/g, " ").trim());
-  }
   new MutationObserver((mutations) => {
-    const changed = new Set();
+    const added = new Map(); // region -> the text added in this batch
     for (const mutation of mutations) {
       const region = regionOf(mutation.target);
-      if (region) changed.add(region);
-      if (mutation.type === "attributes" && mutation.target.matches?.(LIVE)) changed.add(mutation.target);
+      if (!region) continue;
+      let text = "";
+      if (mutation.type === "characterData") text = mutation.target.data;
+      else for (const node of mutation.addedNodes) text += " " + (node.innerText ?? node.textContent);
+      added.set(region, (added.get(region) || "") + " " + text);
     }
-    for (const region of changed) record(region);
-  }).observe(document.body, {
-    subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["hidden"],
-  });
+    for (const [region, text] of added) {
+      const said = squash(atomic(region) ? region.innerText : text);
+      if (!said || !shown(region)) continue;
+      window.liveAnnouncements.push({ region: region.id || region.className, text: said, at: Date.now() });
+    }
+  }).observe(document.body, { subtree: true, childList: true, characterData: true });
 }"""
 
 

@@ -8,15 +8,26 @@ is checked and as Socket.IO clients where they only need to take part.
 
 from __future__ import annotations
 
+import itertools
 import re
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from ..conftest import LAPTOP, PASSWORD, PHONE, WebClient
-from .a11y import Audit, assert_accessible, checked_context, describe, violations
-from .test_checkin_round import sign_in_and_start_session
+from facilitator.error_pages import render_error
+
+from ..conftest import LAPTOP, PASSWORD, PHONE
+from .a11y import (
+    Audit,
+    announcements,
+    assert_accessible,
+    checked_context,
+    describe,
+    dump,
+    record_live_regions,
+    violations,
+)
 from .test_console_alerts import ask, phone_socket
 
 pytestmark = pytest.mark.browser
@@ -57,7 +68,16 @@ def test_the_check_reports_what_breaks_a_rule(new_context):
 # --- pages without a live session -------------------------------------------------------------
 
 
-def test_the_pages_around_the_sessions(live_server, new_context):
+def server_error_page(app) -> str:
+    """The page a person sees when something fails on the server (no route of a healthy server
+    fails on purpose, so it is rendered by the app, as its error handler does)."""
+    with app.test_request_context("/"):
+        html, status = render_error(500)
+    assert status == 500
+    return html
+
+
+def test_the_pages_around_the_sessions(app, live_server, new_context):
     audit = Audit()
     laptop = checked_context(new_context, LAPTOP).new_page()
     # First run: the setup page, also with its errors showing.
@@ -107,7 +127,13 @@ def test_the_pages_around_the_sessions(live_server, new_context):
 
     # Someone else's group is not open to another facilitator: the 403 page.
     live_server.flask(
-        "create-facilitator", "--email", "sam@example.org", "--name", "Sam", "--password-stdin", stdin=PASSWORD
+        "create-facilitator",
+        "--email",
+        "sam@example.org",
+        "--name",
+        "Sam",
+        "--password-stdin",
+        stdin=PASSWORD,
     )
     other = checked_context(new_context, LAPTOP).new_page()
     other.goto(live_server.url + "/login")
@@ -144,10 +170,31 @@ def test_the_pages_around_the_sessions(live_server, new_context):
     phone.get_by_role("button", name="Continue").click()
     expect(phone.get_by_text("This form had expired")).to_be_visible()
     audit.check(phone, "error page, expired form (CSRF)")
+    # Served from the live server's address, so its stylesheet and scripts load as they would.
+    failing = live_server.url + "/a-page-that-failed"
+    phone.route(
+        failing,
+        lambda route: route.fulfill(
+            status=500, body=server_error_page(app), content_type="text/html; charset=utf-8"
+        ),
+    )
+    response = phone.goto(failing)
+    assert response.status == 500
+    expect(phone.get_by_role("heading", name="Something went wrong on our side")).to_be_visible()
+    audit.check(phone, "error page 500")
     audit.assert_clean()
 
 
 # --- a live session, state by state -------------------------------------------------------------
+
+
+@pytest.fixture
+def server(start_live_server):
+    """A live server whose limits leave room for a console driven faster than by hand."""
+    server = start_live_server(SOCKET_EVENT_RATE_LIMIT="300 per 10 seconds")
+    yield server
+    server.stop()
+
 
 WIN = "Went for a walk every morning"
 
@@ -155,7 +202,13 @@ WIN = "Went for a walk every morning"
 def start_session(live_server, laptop, *, waiting_room: bool) -> str:
     """Sign in, make a group (results from 2 answers) and start a session; returns the join link."""
     live_server.flask(
-        "create-facilitator", "--email", "dana@example.org", "--name", "Dana", "--password-stdin", stdin=PASSWORD
+        "create-facilitator",
+        "--email",
+        "dana@example.org",
+        "--name",
+        "Dana",
+        "--password-stdin",
+        stdin=PASSWORD,
     )
     laptop.goto(live_server.url + "/login")
     laptop.get_by_label("E-mail").fill("dana@example.org")
@@ -179,12 +232,12 @@ def answer_over_socket(phone, client_id: str, **answer) -> None:
     assert ack["ok"], ack
 
 
-def test_a_session_in_every_state(live_server, new_context):
+def test_a_session_in_every_state(server, new_context):
     audit = Audit()
     laptop_context = checked_context(new_context, LAPTOP)
     laptop = laptop_context.new_page()
     laptop.on("dialog", lambda dialog: dialog.accept())
-    join_link = start_session(live_server, laptop, waiting_room=True)
+    join_link = start_session(server, laptop, waiting_room=True)
     join_token = urlsplit(join_link).path.rsplit("/", 1)[1]
     audit.check(laptop, "console, nobody yet")
     screen = laptop_context.new_page()
@@ -205,7 +258,7 @@ def test_a_session_in_every_state(live_server, new_context):
     expect(phone.get_by_role("heading", name="You're in the waiting room")).to_be_visible()
     expect(phone.locator("#connection")).to_have_text("Connected")
     audit.check(phone, "room: waiting")
-    bo, cy = (phone_socket(live_server, join_token, name) for name in ("Bo", "Cy"))
+    bo, cy = (phone_socket(server, join_token, name) for name in ("Bo", "Cy"))
     expect(laptop.locator("#roster .admit")).to_have_count(3)
     audit.check(laptop, "console: waiting room")
     laptop.get_by_role("button", name="Let everyone in").click()
@@ -262,7 +315,8 @@ def test_a_session_in_every_state(live_server, new_context):
     phone.locator("#win-form label.chip", has_text="Showed up").click()
     phone.get_by_role("button", name="Share my win").click()
     expect(phone.locator("#win-status")).to_contain_text("Shared ✓")
-    ack = bo.call("share_win", {"client_id": "win-bo-000001", "text": "Cooked a real dinner"}, namespace="/participant")
+    payload = {"client_id": "win-bo-000001", "text": "Cooked a real dinner"}
+    ack = bo.call("share_win", payload, namespace="/participant", timeout=5)
     assert ack["ok"], ack
     expect(laptop.locator("#win-queue li")).to_have_count(2)
     audit.check(laptop, "console: wins queue")
@@ -344,12 +398,12 @@ def settled_on_sensible_focus(page, after: str) -> None:
         pytest.fail(f"after {after}, focus was lost (on {where})", pytrace=False)
 
 
-def test_focus_goes_somewhere_sensible_after_each_console_action(live_server, new_context):
+def test_focus_goes_somewhere_sensible_after_each_console_action(server, new_context):
     laptop = new_context().new_page()
     laptop.on("dialog", lambda dialog: dialog.accept())
-    join_link = start_session(live_server, laptop, waiting_room=True)
+    join_link = start_session(server, laptop, waiting_room=True)
     join_token = urlsplit(join_link).path.rsplit("/", 1)[1]
-    ana, bo, cy = (phone_socket(live_server, join_token, name) for name in ("Ana", "Bo", "Cy"))
+    ana, bo, cy = (phone_socket(server, join_token, name) for name in ("Ana", "Bo", "Cy"))
     expect(laptop.locator("#roster .admit")).to_have_count(3)
 
     # Letting one person in: on to their row's Remove; everyone: on to the roster.
@@ -455,4 +509,131 @@ def test_focus_goes_somewhere_sensible_after_each_console_action(live_server, ne
     expect(previous_step).to_be_disabled()
     expect(laptop.locator('#agenda li[aria-current="step"] .step-button')).to_be_focused()
     for client in (ana, bo, cy):
+        client.disconnect()
+
+
+# --- what screen readers are told -----------------------------------------------------------------
+
+ONLY_FIGURES = re.compile(r"[\d\s.,:;×/()+-]+")
+FIGURES_IN_A_ROW = re.compile(r"\d+(?:[\s,:;]+\d+){3,}")  # "1 0 0 0", "4: 1, 5: 0": a chart read out
+
+
+def said(page) -> list[str]:
+    return [entry["text"] for entry in announcements(page)]
+
+
+def said_twice(entries: list[dict]) -> list[str]:
+    """The same news read out twice: a region saying again what it said last (a redraw), or two
+    regions saying the same words within two seconds (one event, announced twice)."""
+    twice, last_in_region = [], {}
+    for index, entry in enumerate(entries):
+        if last_in_region.get(entry["region"]) == entry["text"]:
+            twice.append(entry["text"])
+        last_in_region[entry["region"]] = entry["text"]
+        for earlier in entries[:index]:
+            close = entry["at"] - earlier["at"] < 2_000
+            if close and earlier["region"] != entry["region"] and earlier["text"] == entry["text"]:
+                twice.append(entry["text"])
+    return twice
+
+
+def assert_announced_well(page, where: str) -> None:
+    """Nothing said twice, nothing said as bare figures."""
+    texts = said(page)
+    twice = said_twice(announcements(page))
+    assert not twice, f"{where} said these twice: {twice}\n{dump(announcements(page))}"
+    figures = [text for text in texts if ONLY_FIGURES.fullmatch(text) or FIGURES_IN_A_ROW.search(text)]
+    assert not figures, f"{where} read out figures without words: {figures}"
+
+
+def spoken_gaps(page, pattern: str) -> list[int]:
+    """Milliseconds between consecutive announcements matching `pattern`."""
+    times = [entry["at"] for entry in announcements(page) if re.search(pattern, entry["text"])]
+    return [later - earlier for earlier, later in itertools.pairwise(times)]
+
+
+def test_what_screen_readers_are_told(server, new_context):
+    laptop_context = new_context()
+    laptop = laptop_context.new_page()
+    join_link = start_session(server, laptop, waiting_room=False)
+    join_token = urlsplit(join_link).path.rsplit("/", 1)[1]
+    screen = laptop_context.new_page()
+    screen.goto(laptop.url + "/screen")
+    expect(screen.locator("#connection")).to_have_text("Connected")
+    phone = new_context(PHONE).new_page()
+    phone.goto(join_link)
+    phone.get_by_label("What should the group call you?").fill("Ana")
+    phone.get_by_role("button", name="Join the session").click()
+    expect(phone.locator("#connection")).to_have_text("Connected")
+    others = [phone_socket(server, join_token, name) for name in ("Bo", "Cy", "Di", "Ed")]
+    expect(laptop.locator("#roster-count")).to_have_text("5")
+    for page in (laptop, screen, phone):
+        record_live_regions(page)
+
+    # A round opens: the phone says so, with its question.
+    laptop.get_by_role("button", name="Open round").click()
+    phone.wait_for_function(
+        "() => window.liveAnnouncements.some((a) => a.text.includes('How are you arriving today?'))"
+    )
+    opened = [text for text in said(phone) if "How are you arriving today?" in text]
+    assert len(opened) == 1 and re.search(r"\bopen", opened[0], re.IGNORECASE), opened
+
+    # Answers arrive together: the console reads the counts out as words, at most every few seconds.
+    phone.locator("label.mood-option:has(input[value='7'])").click()
+    phone.get_by_role("button", name="Send").click()
+    for client, mood in zip(others, (6, 6, 7, 5), strict=True):
+        answer_over_socket(client, f"answer-{mood}-{id(client)}", mood=mood)
+    expect(laptop.locator("#count-answered")).to_have_text("5")
+    laptop.wait_for_function(
+        "() => window.liveAnnouncements.some((a) => a.text.includes('5 answered'))", timeout=15_000
+    )
+    counts = [text for text in said(laptop) if "answered" in text]
+    assert 1 <= len(counts) < 5, counts
+    assert all(gap >= 4_000 for gap in spoken_gaps(laptop, "answered")), spoken_gaps(laptop, "answered")
+
+    # The reveal, as one sentence.
+    laptop.get_by_role("button", name="Reveal to the group").click()
+    phone.wait_for_function(
+        "() => window.liveAnnouncements.some((a) => a.text.includes('Most people chose'))"
+    )
+    reveal = [text for text in said(phone) if "Most people chose" in text]
+    assert reveal == ["How the group is doing. Most people chose 6 to 7; average 6.2, from 5 answers."], (
+        reveal
+    )
+
+    # Small wins: Ana's win gets a flurry of reactions; her phone sums them up, now and then.
+    laptop.locator(".step-button", has_text="Small wins").click()
+    expect(phone.locator("#wins.is-step")).to_be_visible()
+    phone.get_by_label("Your win, in a few words").fill(WIN)
+    phone.get_by_role("button", name="Share my win").click()
+    laptop.get_by_role("button", name=f"Approve: {WIN}").click()
+    expect(phone.locator("#win-wall li")).to_have_count(1)
+    win_id = phone.locator("#win-wall li").get_attribute("data-win-id")
+    for client, reaction in zip(others, ("clap", "heart", "clap", "sprout"), strict=True):
+        payload = {"win_id": win_id, "reaction": reaction, "on": True}
+        assert client.call("react_to_win", payload, namespace="/participant", timeout=5)["ok"]
+    expect(phone.locator("#win-wall li").get_by_role("button", name="Applause: 2")).to_be_visible()
+    phone.wait_for_function(
+        "() => window.liveAnnouncements.some((a) => a.text.includes('Applause 2, With you 1, Growing 1'))",
+        timeout=15_000,
+    )
+    reactions = [text for text in said(phone) if "Applause" in text or "With you" in text]
+    assert 1 <= len(reactions) < 4, reactions
+    assert all(gap >= 4_000 for gap in spoken_gaps(phone, "Applause|With you")), reactions
+
+    # Asking for support, and the facilitator seeing it.
+    phone.get_by_role("link", name="I need support").click()
+    sheet = phone.get_by_role("dialog", name="Ask the facilitator for support")
+    sheet.get_by_label("After the session is fine").check()
+    sheet.get_by_role("button", name="Send to the facilitator").click()
+    expect(phone.locator("#support-own")).to_contain_text("Delivered to the facilitator ✓")
+    laptop.get_by_role("button", name="Acknowledge Ana's request").click()
+    expect(phone.locator("#support-own")).to_contain_text("The facilitator has seen it ✓")
+    phone.wait_for_function(
+        "() => window.liveAnnouncements.some((a) => a.text.includes('The facilitator has seen it'))"
+    )
+
+    for page, where in ((phone, "the phone"), (laptop, "the console"), (screen, "the shared screen")):
+        assert_announced_well(page, where)
+    for client in others:
         client.disconnect()

@@ -238,3 +238,30 @@ def test_group_page_explains_roles_and_shows_controls_only_to_managers(
     html = client.get(f"/groups/{group.id}").get_data(as_text=True)
     assert all(power in html for power in ROLE_POWERS)
     assert [control in html for control in MANAGE_CONTROLS] == [sees_controls] * len(MANAGE_CONTROLS)
+
+
+def test_the_group_form_sets_a_share_timer_and_showing_the_queue_s_order(facilitator_client):
+    form = {
+        **GOOD_GROUP,
+        "agenda-1-kind": "sharing",
+        "agenda-1-title": "Sharing",
+        "agenda-1-timer_minutes": "4",
+        "show_share_order": "y",
+    }
+    response = post_form(facilitator_client, "/groups/new", form)
+    assert response.status_code == 302
+    group = db.session.scalars(db.select(Group)).one()
+    assert group.agenda[1] == {"kind": "sharing", "title": "Sharing", "prompt": "", "timer_minutes": 4}
+    assert group.show_share_order is True
+    edit = facilitator_client.get(f"/groups/{group.id}/edit").get_data(as_text=True)
+    assert '<option selected value="4">Timer: 4 min</option>' in edit
+    assert '<input aria-describedby="show-share-order-hint" checked id="show_share_order"' in edit
+
+
+@pytest.mark.parametrize("minutes", ["11", "soon"])
+def test_the_group_form_explains_a_bad_share_timer(facilitator_client, minutes):
+    form = {**GOOD_GROUP, "agenda-1-kind": "sharing", "agenda-1-timer_minutes": minutes}
+    response = post_form(facilitator_client, "/groups/new", form, form_url="/groups/new")
+    assert response.status_code == 200
+    assert "Please choose a share timer of 1 to 10 minutes, or none." in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Group.id))) == 0

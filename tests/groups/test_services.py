@@ -251,3 +251,34 @@ def test_managing_actions_are_audited(group, facilitator, co_facilitator):
         ("group.archived", {}, facilitator.id),
         ("group.restored", {}, facilitator.id),
     ]
+
+
+# --- the speaking queue's settings (facilitator/sharing) ----------------------------------------
+
+
+def test_a_sharing_step_keeps_its_share_timer_and_other_steps_have_none():
+    agenda = services.clean_agenda(
+        [
+            {"kind": "sharing", "title": "Open sharing", "timer_minutes": 10},
+            {"kind": "sharing", "title": "Go-round", "timer_minutes": ""},
+            {"kind": "checkin", "title": "Check-in", "timer_minutes": 3},
+        ]
+    )
+    assert [step.get("timer_minutes") for step in agenda] == [10, None, None]
+
+
+@pytest.mark.parametrize("minutes", [11, -1, "3", True, 2.5])
+def test_a_share_timer_is_off_or_one_to_ten_minutes(minutes):
+    with pytest.raises(Invalid, match="1 to 10 minutes, or none"):
+        services.clean_agenda([{"kind": "sharing", "title": "Sharing", "timer_minutes": minutes}])
+
+
+def test_showing_the_queue_s_order_is_a_yes_or_no_setting_and_audited(group, facilitator):
+    assert group.show_share_order is False
+    with pytest.raises(Invalid, match="yes or no"):
+        services.update_group(facilitator, group, **{**DETAILS, "show_share_order": "yes"})
+    services.update_group(facilitator, group, **{**DETAILS, "show_share_order": True})
+    db.session.commit()
+    assert group.show_share_order is True
+    [entry] = audit_entries("group.updated")
+    assert entry.detail["values"]["show_share_order"] == {"old": False, "new": True}

@@ -196,6 +196,8 @@ FOUR_WEEKS_TREND = {
         "check_out_average": [5.65, 6.1, 6.5, None],
         "joined": [3.0, 3.0, 3.33, 3.5],
         "wins": [0.0, 0.0, 0.0, 0.0],
+        # No group pulse in these weeks (tests/pulse has its own).
+        **{f"pulse_{key}": [None] * 4 for key in ("heard", "mattered", "fit", "overall")},
     },
 }
 

@@ -134,7 +134,7 @@ def test_trend_descriptions_say_where_the_smoothed_line_went():
             "wins": [None, None],
         },
     }
-    mood, joined, wins = charts.trend_charts(trend)
+    mood, joined, wins, pulse = charts.trend_charts(trend)
     assert mood.description == (
         "Average check-in and check-out mood on a scale of 1 to 10 for 2 sessions, 6 Jan to 13 Jan."
         " The smoothed check-in line stayed level from 5 to 5."
@@ -143,3 +143,4 @@ def test_trend_descriptions_say_where_the_smoothed_line_went():
     assert [t.label for t in mood.x_labels] == ["6 Jan", "13 Jan"]
     assert joined.title == "People who came" and not joined.empty
     assert wins.empty
+    assert pulse.title == "How the sessions fit the group" and pulse.empty  # no pulse in these weeks

@@ -244,7 +244,7 @@ def test_every_export_is_written_to_the_audit_log(facilitator_client, facilitato
 
 def test_the_trends_page_draws_the_charts(facilitator_client, four_weeks, group):
     html = page(facilitator_client.get(f"/groups/{group.id}/trends"))
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 4  # moods, people, wins and the group pulse
     assert "The smoothed check-in line rose from 4 to 5.2." in html
     assert "The smoothed joined line rose from 3 to 3.5." in html
     text = text_of(html)
