@@ -28,6 +28,11 @@ function serverCpuSeconds() {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
 }
 
+// Nanoseconds the server's main thread waited for a CPU while runnable: a busy machine shows here.
+function serverRunQueueWait() {
+  return Number(readFileSync(`/proc/${config.serverPid}/schedstat`, "utf8").split(" ")[1]) / 1e9;
+}
+
 function serverRssKiB() {
   const status = readFileSync(`/proc/${config.serverPid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
@@ -205,6 +210,7 @@ async function answerPhase(label, totalRate, seconds) {
   lag.enable();
   const clientCpu = process.cpuUsage();
   const cpuBefore = serverCpuSeconds();
+  const waitBefore = serverRunQueueWait();
   const started = performance.now();
   let sent = 0;
   while (sent < count) {
@@ -239,6 +245,7 @@ async function answerPhase(label, totalRate, seconds) {
     await sleep(10);
   }
   const cpuAfter = serverCpuSeconds();
+  const waitAfter = serverRunQueueWait();
   const finished = performance.now();
   lag.disable();
   const clientCpuUsed = process.cpuUsage(clientCpu);
@@ -260,6 +267,8 @@ async function answerPhase(label, totalRate, seconds) {
     consoleMs: percentiles(acked.filter((a) => a.shownAt !== null).map((a) => a.shownAt - a.sentAt)),
     serverCpuSeconds: Math.round(cpuSeconds * 100) / 100,
     serverCpuPercent: Math.round((cpuSeconds / wall) * 1000) / 10,
+    // Share of the time the server was ready to run but waited for a core (others' load).
+    serverWaitedPercent: Math.round(((waitAfter - waitBefore) / wall) * 1000) / 10,
     cpuMsPerAnswer: acked.length ? Math.round((cpuSeconds / acked.length) * 1e5) / 100 : null,
     recounts,
     consoleEventsUnmatched,
@@ -269,7 +278,7 @@ async function answerPhase(label, totalRate, seconds) {
   log(
     `${label}: ${result.acknowledged}/${result.sent} acked at ${result.committedPerSecond}/s (offered ${totalRate}),`,
     `ack p95 ${result.ackMs.p95} ms, console p95 ${result.consoleMs.p95} ms,`,
-    `server CPU ${result.serverCpuPercent}%, ${result.cpuMsPerAnswer} ms/answer`,
+    `server CPU ${result.serverCpuPercent}% (waited for a core ${result.serverWaitedPercent}%), ${result.cpuMsPerAnswer} ms/answer`,
   );
   return result;
 }

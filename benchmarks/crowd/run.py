@@ -238,6 +238,12 @@ def print_comparison(mode: str, bare: dict, ours: dict) -> None:
         ("answer->console p99 ratio", "", "", _ratio(s["consoleMs"].get("p99"), b["consoleMs"].get("p99"))),
         ("server CPU", f"{b['serverCpuPercent']:.0f}%", f"{s['serverCpuPercent']:.0f}%", ""),
         (
+            "server waited for a core (others' load)",
+            f"{b['serverWaitedPercent']:.0f}%",
+            f"{s['serverWaitedPercent']:.0f}%",
+            "",
+        ),
+        (
             "server CPU per answer",
             f"{b['cpuMsPerAnswer']:.2f} ms",
             f"{s['cpuMsPerAnswer']:.2f} ms" if s["cpuMsPerAnswer"] else "-",

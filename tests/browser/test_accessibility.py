@@ -125,7 +125,7 @@ def test_the_pages_around_the_sessions(app, live_server, new_context):
         laptop.goto(live_server.url + path)
         audit.check(laptop, state)
 
-    # Someone else's group is not open to another facilitator: the 403 page.
+    # A facilitator who is not an admin may not make invitations: the 403 page.
     live_server.flask(
         "create-facilitator",
         "--email",
@@ -146,9 +146,10 @@ def test_the_pages_around_the_sessions(app, live_server, new_context):
     other.get_by_label("Password").fill(PASSWORD)
     other.get_by_role("button", name="Sign in").click()
     expect(other).to_have_url(re.compile("/groups/$"))
-    response = other.goto(live_server.url + group_path)
-    assert response.status in (403, 404)
-    audit.check(other, f"error page {response.status}")
+    response = other.goto(live_server.url + "/invites")
+    assert response.status == 403
+    expect(other.get_by_role("heading", name="This page isn't open to you")).to_be_visible()
+    audit.check(other, "error page 403")
 
     # A participant's pages outside a session, and the error pages they may meet.
     phone = checked_context(new_context, PHONE).new_page()

@@ -170,6 +170,14 @@ def test_the_drop_alert_on_the_group_page_and_the_next_session_s_console(
     console = text_of(page(facilitator_client.get(f"/sessions/{next_session.id}")))
     assert "Last time, the session fit the group less well than usual" in console
     assert "Week 5" in console and "Its pulse came to 5.0 out of 10." in console
+    # A session scheduled for later shows it from the start, on its console, too.
+    later = session_services.create_session(
+        facilitator, group, title="Week 7", waiting_room=False, scheduled_for=utcnow() + timedelta(days=7)
+    )
+    db.session.commit()
+    assert "Its pulse came to 5.0 out of 10." in text_of(
+        page(facilitator_client.get(f"/sessions/{later.id}"))
+    )
     # The summary of the week itself says so too; earlier weeks don't.
     assert "This session fit the group less well than usual" in text_of(
         page(facilitator_client.get(f"/sessions/{dip[-1].id}/summary"))
