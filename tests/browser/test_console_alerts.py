@@ -83,9 +83,9 @@ def test_an_alert_stays_in_view_names_the_person_and_goes_when_acknowledged(live
     viewport_screenshot(laptop, "support-alert-console-scrolled")
 
     # The bar keeps its own space: a control focused near the top stops below it, not under it.
-    laptop.locator("#step-prev").focus()
+    laptop.locator("#step-next").focus()
     bar_bottom = laptop.locator("#console-sticky").bounding_box()
-    control = laptop.locator("#step-prev").bounding_box()
+    control = laptop.locator("#step-next").bounding_box()
     assert control["y"] >= bar_bottom["y"] + bar_bottom["height"] - 1
 
     # A reload (no tap yet, so no sound may play: nothing is refused or logged) rebuilds it from the snapshot.
