@@ -2,8 +2,9 @@
 and the drop rule that tells a facilitator when a session fit the group clearly less well.
 
 Nothing here stores or logs who answered. While the session is live a person is recognised by one
-keyed hash (facilitator/sessions/anonymity.py), emptied when the session ends; after the end, by a
-single-use ticket kept only as a hash. See docs/privacy.md ("The group pulse") and
+keyed hash under the pulse's own key (`keyed_hash_with`, facilitator/sessions/anonymity.py),
+emptied when the session ends, when the key is destroyed; after the end, by a single-use ticket
+kept only as a hash. See docs/privacy.md ("The group pulse") and
 docs/summaries.md ("The group pulse and drop alerts").
 """
 
@@ -25,7 +26,7 @@ from ..audit.services import record_action
 from ..clock import isoformat, utcnow
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
-from ..groups.models import Group, StepKind
+from ..groups.models import Group
 from ..sessions.anonymity import keyed_hash_with
 from ..sessions.models import LiveSession, Participant, ParticipantStatus, SessionState
 from ..summaries.models import SessionSummary
@@ -94,11 +95,6 @@ def _pulse_key(live_session: LiveSession) -> bytes | None:
     """The pulse's key while the session is live (None once it ended, or before it exists)."""
     pulse = session_pulse(live_session)
     return pulse.pulse_key if pulse is not None else None
-
-
-def at_check_out(live_session: LiveSession) -> bool:
-    """Whether the agenda is at a check-out step, where every phone shows the pulse by itself."""
-    return (live_session.step() or {}).get("kind") == StepKind.CHECKOUT
 
 
 def open_pulse(actor: Facilitator, live_session: LiveSession) -> bool:

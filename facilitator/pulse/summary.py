@@ -21,10 +21,12 @@ def pulse_summary(live_session: LiveSession) -> dict:
     """The answers counted so far: how many, and each question's average where at least the
     group's minimum answered it; never a single answer. Late answers join it in one go when the
     time for them is over (`count_late_answers`)."""
+    asked = services.session_pulse(live_session) is not None  # made when the first screen connected
     return {
+        "asked": asked,
         **services.tally(live_session),
         "labels": {question.key: question.short for question in QUESTIONS},
-        "late_until": isoformat(services.late_until(live_session)),
+        "late_until": isoformat(services.late_until(live_session)) if asked else None,
     }
 
 

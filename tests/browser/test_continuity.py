@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from ..conftest import PHONE, screenshot
+from ..conftest import LAPTOP, PHONE, screenshot
+from .a11y import assert_accessible, checked_context
 from .test_checkin_round import sign_in_and_start_session
 
 pytestmark = pytest.mark.browser
@@ -17,10 +18,10 @@ def join(phone, join_link: str, name: str) -> None:
 
 
 def test_a_returning_phone_across_two_sessions(live_server, new_context):
-    laptop = new_context().new_page()
+    laptop = checked_context(new_context, LAPTOP).new_page()
     laptop.on("dialog", lambda dialog: dialog.accept())  # "End the session for everyone?"
     join_link = sign_in_and_start_session(live_server, laptop)
-    phone = new_context(PHONE).new_page()
+    phone = checked_context(new_context, PHONE).new_page()
     join(phone, join_link, "Ana")
 
     # Ana chooses to be remembered, and is shown the words to write down.
@@ -59,16 +60,20 @@ def test_a_returning_phone_across_two_sessions(live_server, new_context):
     expect(phone.locator("#follow-up-status")).to_have_text("Thank you ✓")
     expect(phone.get_by_role("button", name="Partly")).to_have_attribute("aria-pressed", "true")
     screenshot(phone, "continuity-remembered-checkin-phone")
+    assert_accessible(phone, "Last time's step at check-in, on a returning phone")
 
     # The console: a badge, the count, and the name (Ana shared her step).
     expect(laptop.locator(".returning-badge")).to_have_text("returning · 2nd session")
     expect(laptop.locator('#follow-up-counts [data-outcome="partly"]')).to_have_text("1")
     expect(laptop.locator("#shared-follow-ups")).to_have_text("Ana B: Partly")
     screenshot(laptop, "continuity-console")
+    assert_accessible(laptop, "Steps between sessions on the console")
 
     # What's remembered, then forget me: the badge goes, and the phone forgets its key.
     phone.locator("summary", has_text="What's remembered").click()
     expect(phone.locator("#remembered-count")).to_contain_text("This is session 2")
+    expect(phone.locator("#mood-history")).to_have_text("No moods yet.")
+    assert_accessible(phone, "What's remembered, open")
     phone.get_by_role("button", name="Forget me").click()
     expect(phone.locator("#remembered-status")).to_contain_text("Forgotten")
     expect(laptop.locator(".returning-badge")).to_have_count(0)

@@ -177,13 +177,15 @@ def test_a_script_of_the_group_runs_to_its_end(live_server, new_context):
 
     laptop.get_by_text("Write a script").click()
     laptop.get_by_label("Title of the script").fill("Feet on the floor")
-    laptop.get_by_label("Words of line 1").fill("Press your feet into the floor.")
-    laptop.get_by_label("Seconds for line 1").fill("2")
+    laptop.get_by_label("Words of line 1", exact=True).fill("Press your feet into the floor.")
+    laptop.get_by_label("Seconds for line 1", exact=True).fill("2")
     laptop.get_by_role("button", name="Save the script").click()
     expect(laptop.locator(".script-row .error")).to_have_text("Please give each line 3 to 60 seconds.")
-    expect(laptop.get_by_label("Words of line 1")).to_have_value("Press your feet into the floor.")
+    expect(laptop.get_by_label("Words of line 1", exact=True)).to_have_value(
+        "Press your feet into the floor."
+    )
     assert violations(laptop) == []
-    laptop.get_by_label("Seconds for line 1").fill("3")
+    laptop.get_by_label("Seconds for line 1", exact=True).fill("3")
     laptop.get_by_label("Words of line 2").fill("Notice the weight of your body.")
     laptop.get_by_label("Seconds for line 2").fill("3")
     laptop.get_by_role("button", name="Save the script").click()

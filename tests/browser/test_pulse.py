@@ -70,14 +70,14 @@ def test_phones_answer_the_pulse_and_the_next_console_shows_the_drop(live_server
     laptop.on("dialog", lambda dialog: dialog.accept())
     join_link = sign_in_and_start_session(live_server, laptop, minimum="3")
     seed_steady_weeks(live_server)
-    ana, bo, cy, dee = (join(new_context, join_link, name) for name in ("Ana", "Bo", "Cy", "Dee"))
-    expect(laptop.locator("#roster-count")).to_have_text("4")
+    ana, bo, cy, dee, eve = (join(new_context, join_link, name) for name in ("Ana", "Bo", "Cy", "Dee", "Eve"))
+    expect(laptop.locator("#roster-count")).to_have_text("5")
     expect(ana.locator("#pulse")).to_be_hidden()  # not before the check-out step
     expect(laptop.locator("#pulse-panel-status")).to_contain_text("0 answered so far.")
 
     # The check-out step: every phone shows the pulse by itself.
     laptop.locator(".step-button", has_text="Check-out").click()
-    for phone in (ana, bo, cy, dee):
+    for phone in (ana, bo, cy, dee, eve):
         expect(phone.get_by_role("heading", name="How did today's session fit you?")).to_be_visible()
     expect(laptop.locator("#pulse-panel-status")).to_contain_text("it's the check-out step")
 
@@ -132,6 +132,15 @@ def test_phones_answer_the_pulse_and_the_next_console_shows_the_drop(live_server
     dee.get_by_role("link", name="Something to take home").click()
     expect(dee.get_by_role("heading", name="Thank you for being part of today")).to_be_visible()
     expect(dee.locator("#take-home-pulse")).to_be_hidden()
+    # Eve goes straight to the take-home page instead: it asks there, with the ticket Eve's phone kept.
+    eve.get_by_role("link", name="Something to take home").click()
+    expect(eve.get_by_role("heading", name="How did today's session fit you?")).to_be_visible()
+    assert_accessible(eve, "The pulse on the take-home page")
+    slider(eve, QUESTIONS[0]).fill("9")
+    eve.get_by_role("button", name="Send my answers").click()
+    expect(eve.locator("#take-home-pulse-status")).to_have_text("Thank you ✓ Sent, without your name.")
+    eve.reload()
+    expect(eve.locator("#take-home-pulse")).to_be_hidden()  # answered: not asked again
 
     # The summary: the averages of the three live answers. (5+5+5)/3, (4+5+6)/3, fit (6+5)/2 from
     # two people only (under the minimum), (5+5+4)/3: a pulse of (5.0 + 5.0 + 4.7) / 3 = 4.9.

@@ -51,4 +51,5 @@ def test_summary_idle_end_and_purge_on_postgresql(pg_app):  # noqa: F811
         "support messages": 0,
         "win texts": 0,
         "pulse answers": 0,
+        "next small steps": 0,
     }
