@@ -33,13 +33,17 @@ from facilitator.sessions import services as session_services  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rooms", type=int, default=10)
     parser.add_argument("--phones-per-room", type=int, default=20)
     parser.add_argument("--answers", type=int, default=4000)
     parser.add_argument("--note-share", type=float, default=0.0)
     parser.add_argument("--profile", type=Path, help="write py-spy's collapsed stacks here")
-    parser.add_argument("--gc", default="", help="gc thresholds to set, e.g. 50000,20,100; 'freeze' to freeze too")
+    parser.add_argument(
+        "--gc", default="", help="gc thresholds to set, e.g. 50000,20,100; 'freeze' to freeze too"
+    )
     parser.add_argument("--set", action="append", default=[], help="NAME=value setting (float or str)")
     args = parser.parse_args()
 
@@ -73,15 +77,21 @@ def main() -> None:
         http = app.test_client()
         page = http.get("/login").get_data(as_text=True)
         token = page.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
-        http.post("/login", data={"csrf_token": token, "email": "bench@example.org", "password": "benchmark password"})
+        http.post(
+            "/login",
+            data={"csrf_token": token, "email": "bench@example.org", "password": "benchmark password"},
+        )
         phones = []
         for live_session in rooms:
             console = socketio.test_client(
-                app, namespace=FACILITATOR_NS, auth={"live_session_id": live_session.id}, flask_test_client=http
+                app,
+                namespace=FACILITATOR_NS,
+                auth={"live_session_id": live_session.id},
+                flask_test_client=http,
             )
-            round_id = console.emit("open_round", {"kind": "checkin"}, namespace=FACILITATOR_NS, callback=True)[
-                "round_id"
-            ]
+            round_id = console.emit(
+                "open_round", {"kind": "checkin"}, namespace=FACILITATOR_NS, callback=True
+            )["round_id"]
             for index in range(args.phones_per_room):
                 participant = session_services.join_session(live_session, f"Phone {live_session.id}-{index}")
                 db.session.commit()
@@ -146,8 +156,19 @@ def main() -> None:
     profiler = None
     if args.profile:
         profiler = subprocess.Popen(
-            [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(os.getpid()), "--rate", "500",
-             "--format", "raw", "--output", str(args.profile), "--nonblocking"],
+            [
+                str(Path(sys.executable).parent / "py-spy"),
+                "record",
+                "--pid",
+                str(os.getpid()),
+                "--rate",
+                "500",
+                "--format",
+                "raw",
+                "--output",
+                str(args.profile),
+                "--nonblocking",
+            ],
             stdout=subprocess.DEVNULL,
         )
         time.sleep(1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import gc
 import json
+import os
 import runpy
 import signal
 import sys
@@ -20,6 +21,7 @@ import time
 
 OUT, SCRIPT = sys.argv[1], sys.argv[2]
 sys.argv = [SCRIPT, *sys.argv[3:]]
+sys.path[0] = os.path.dirname(os.path.abspath(SCRIPT))  # as if the script were run itself
 passes: list[list[float]] = [[], [], []]  # CPU seconds of each pass, by generation
 _started = [0.0]
 _last_written = [time.monotonic()]

@@ -74,11 +74,23 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def python_command(script: Path, gc_stats: Path | None) -> list[str]:
+    """Run `script`, under gc_stats.py (its collector passes timed into `gc_stats`) if asked."""
+    if gc_stats is None:
+        return [sys.executable, str(script)]
+    return [sys.executable, str(HERE / "gc_stats.py"), str(gc_stats), str(script)]
+
+
 class BareRelay:
-    def __init__(self, folder: Path, port: int, mode: str) -> None:
+    def __init__(self, folder: Path, port: int, mode: str, gc_stats: bool = False) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.log = folder / f"bare-{mode}.log"
-        command = [sys.executable, str(HERE / "bare_relay.py"), f"--port={port}", f"--async-mode={mode}"]
+        self.gc_stats = folder / f"bare-{mode}-gc.json" if gc_stats else None
+        command = [
+            *python_command(HERE / "bare_relay.py", self.gc_stats),
+            f"--port={port}",
+            f"--async-mode={mode}",
+        ]
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)
         wait_until_up(self.url, self.process, self.log)
@@ -90,8 +102,11 @@ class BareRelay:
 class Stepwise:
     """`python wsgi.py` on a fresh SQLite database, with one facilitator running R live sessions."""
 
-    def __init__(self, folder: Path, port: int, mode: str, extra_env: dict[str, str]) -> None:
+    def __init__(
+        self, folder: Path, port: int, mode: str, extra_env: dict[str, str], gc_stats: bool = False
+    ) -> None:
         self.folder = folder / f"stepwise-{mode}"
+        self.gc_stats = self.folder / "gc.json" if gc_stats else None
         self.folder.mkdir()
         self.url = f"http://127.0.0.1:{port}"
         self.log = self.folder / "server.log"
@@ -110,10 +125,16 @@ class Stepwise:
             **extra_env,
         }
         self._flask("db", "upgrade")
-        self._flask("create-facilitator", "--email", EMAIL, "--name", "Bench", "--password-stdin", stdin=PASSWORD)
+        self._flask(
+            "create-facilitator", "--email", EMAIL, "--name", "Bench", "--password-stdin", stdin=PASSWORD
+        )
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "wsgi.py"], cwd=ROOT, env=self.env, stdout=log, stderr=log
+                python_command(ROOT / "wsgi.py", self.gc_stats),
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=log,
             )
         wait_until_up(self.url, self.process, self.log)
 
@@ -161,6 +182,22 @@ def _submit(http: requests.Session, url: str, data: dict, form_url: str | None =
     response = http.post(url, data={"csrf_token": token, **data}, timeout=60)
     response.raise_for_status()
     return response
+
+
+def read_gc_stats(path: Path | None) -> dict | None:
+    if path is None or not path.exists():
+        return None
+    return json.loads(path.read_text())
+
+
+def describe_gc(stats: dict | None) -> str:
+    if not stats:
+        return "-"
+    return "; ".join(
+        f"gen {generation}: {stats[generation]['passes']} passes, {stats[generation]['total_ms']:.0f} ms, "
+        f"longest {stats[generation]['longest_ms']:.0f} ms"
+        for generation in ("0", "1", "2")
+    )
 
 
 def drive(server: BareRelay | Stepwise, label: str, args: argparse.Namespace, folder: Path) -> dict:
@@ -256,8 +293,16 @@ def print_comparison(mode: str, bare: dict, ours: dict) -> None:
             _ratio(ours["memory"]["kibPerPhone"], bare["memory"]["kibPerPhone"]),
         ),
         ("console recounts (round_updated)", "-", str(s["recounts"]), ""),
-        ("client CPU; its loop lag p99", *(f"{r['clientCpuPercent']:.0f}%; {r['clientLoopLagP99Ms']} ms" for r in (b, s)), ""),
+        (
+            "client CPU; its loop lag p99",
+            *(f"{r['clientCpuPercent']:.0f}%; {r['clientLoopLagP99Ms']} ms" for r in (b, s)),
+            "",
+        ),
     ]
+    if bare.get("gc") or ours.get("gc"):
+        rows.append(
+            ("garbage collector (whole run)", describe_gc(bare.get("gc")), describe_gc(ours.get("gc")), "")
+        )
     errors = {**s["errors"]}
     print(f"\n== {mode}: bare Flask-SocketIO relay vs Stepwise, same clients, same run ==")
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
@@ -268,7 +313,9 @@ def print_comparison(mode: str, bare: dict, ours: dict) -> None:
         print(f"Stepwise refused: {errors}")
     if ours.get("ramp"):
         print(f"\n-- {mode}: the ramp (answer->console p95 against committed answers/s) --")
-        print("offered/s | bare: committed/s, console p95, CPU/answer | Stepwise: committed/s, console p95, CPU/answer")
+        print(
+            "offered/s | bare: committed/s, console p95, CPU/answer | Stepwise: committed/s, console p95, CPU/answer"
+        )
         for step_bare, step_ours in zip(bare["ramp"], ours["ramp"], strict=False):
             print(
                 f"{step_ours['offeredPerSecond']:>9.0f} | "
@@ -282,7 +329,8 @@ def print_comparison(mode: str, bare: dict, ours: dict) -> None:
             within = [
                 step["committedPerSecond"]
                 for step in [result["main"], *result["ramp"]]
-                if step["consoleMs"].get("p95", 1e9) <= 100 and not step["timeouts"]
+                if step["consoleMs"].get("p95", 1e9) <= 100
+                and not step["timeouts"]
                 and step["acknowledged"] == step["sent"]
             ]
             best = f"{max(within):.0f}" if within else "none"
@@ -291,7 +339,9 @@ def print_comparison(mode: str, bare: dict, ours: dict) -> None:
 
 def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rooms", type=int, default=200)
     parser.add_argument("--phones-per-room", type=int, default=20)
     parser.add_argument("--rate", type=float, default=0.2, help="answers per phone per second")
@@ -307,10 +357,15 @@ def main() -> None:
     parser.add_argument("--ack-timeout", type=float, default=30, help="seconds")
     parser.add_argument("--connect-concurrency", type=int, default=100)
     parser.add_argument("--note-share", type=float, default=0.2, help="share of answers with a note")
+    parser.add_argument(
+        "--gc-stats", action="store_true", help="time each server's garbage-collector passes (gc_stats.py)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the servers' logs and databases")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument(
-        "--profile", type=Path, help="a folder: py-spy samples each server through the main phase (collapsed stacks)"
+        "--profile",
+        type=Path,
+        help="a folder: py-spy samples each server through the main phase (collapsed stacks)",
     )
     parser.add_argument(
         "--env", action="append", default=[], help="NAME=value for Stepwise's environment (repeatable)"
@@ -339,18 +394,20 @@ def main() -> None:
         for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
             figures: dict = {}
             if "bare" in servers:
-                relay = BareRelay(folder, port, mode)
+                relay = BareRelay(folder, port, mode, args.gc_stats)
                 try:
                     figures["bare"] = drive(relay, f"bare-{mode}", args, folder)
                 finally:
                     stop(relay.process)
+                figures["bare"]["gc"] = read_gc_stats(relay.gc_stats)
                 time.sleep(2)
             if "stepwise" in servers:
-                stepwise = Stepwise(folder, port + 50, mode, extra_env)
+                stepwise = Stepwise(folder, port + 50, mode, extra_env, args.gc_stats)
                 try:
                     figures["stepwise"] = drive(stepwise, f"stepwise-{mode}", args, folder)
                 finally:
                     stop(stepwise.process)
+                figures["stepwise"]["gc"] = read_gc_stats(stepwise.gc_stats)
             results["modes"][mode] = figures
             if "bare" in figures and "stepwise" in figures:
                 print_comparison(mode, figures["bare"], figures["stepwise"])

@@ -41,8 +41,10 @@ class ScriptLineForm(SubForm):
 class ScriptForm(Form):
     """A new script: a title and up to SCRIPT_LINES[1] timed lines; services.clean_script holds the rules."""
 
+    # Its own id: the group page has other forms with a title (the new session's).
     title = StringField(
         "Title of the script",
+        id="script-title",
         validators=[
             Length(max=TITLE_MAX_LENGTH, message=f"Please keep the title to {TITLE_MAX_LENGTH} characters.")
         ],

@@ -7,6 +7,7 @@ import secrets
 
 from sqlalchemy import inspect, text
 
+from facilitator.continuity import services
 from facilitator.continuity.models import ReturningMember, ReturningSeat
 from facilitator.extensions import db
 from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
@@ -120,7 +121,5 @@ def test_anonymous_answers_and_wins_of_a_returning_member_stay_unlinkable(
                 assert str(value) not in link_values, (column, value)
     # The returning member's own history has nothing from the anonymous round.
     seat = db.session.get(session_services.Participant, phone.participant_id)
-    from facilitator.continuity import services
-
     assert services.mood_history(seat) == []
     assert db.session.scalars(db.select(ReturningSeat.participant_id)).all() == [phone.participant_id]

@@ -14,7 +14,7 @@ from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.safety.models import SafetyFlag
 from facilitator.sessions import services as session_services
 
-from ..conftest import emit, emit_ok, facilitator_socket, received
+from ..conftest import emit, emit_ok, facilitator_socket, participant_socket, received
 
 
 def new_key() -> str:
@@ -113,8 +113,6 @@ def test_next_step_flow_across_two_sessions(app, facilitator, facilitator_client
     assert "Walk around the block twice" not in str(state)
     # The snapshot rebuilds the same on reconnect, from the database.
     back.socket.disconnect(namespace=PARTICIPANT_NS)
-    from ..conftest import participant_socket
-
     back.socket = participant_socket(app, back)
     snapshot = received(back.socket, PARTICIPANT_NS, "session_state")[-1]
     assert snapshot["continuity"]["follow_up"] == "partly"
