@@ -255,6 +255,8 @@ async function answerPhase(label, totalRate, seconds) {
   const wall = (finished - started) / 1000;
   const result = {
     label,
+    startedAt: Date.now() - (performance.now() - started), // epoch ms, to match the server's figures
+    endedAt: Date.now(),
     offeredPerSecond: totalRate,
     seconds,
     sent: answers.length,

@@ -190,14 +190,21 @@ def read_gc_stats(path: Path | None) -> dict | None:
     return json.loads(path.read_text())
 
 
-def describe_gc(stats: dict | None) -> str:
+def describe_gc(stats: dict | None, phase: dict) -> str:
+    """The collector's passes while the phones answered (`phase`: the crowd's figures)."""
     if not stats:
         return "-"
-    return "; ".join(
-        f"gen {generation}: {stats[generation]['passes']} passes, {stats[generation]['total_ms']:.0f} ms, "
-        f"longest {stats[generation]['longest_ms']:.0f} ms"
-        for generation in ("0", "1", "2")
-    )
+    begin, end = phase["startedAt"] / 1000, phase["endedAt"] / 1000
+    during = [
+        (generation, seconds) for moment, generation, seconds in stats["passes"] if begin <= moment <= end
+    ]
+    parts = []
+    for generation in (0, 1, 2):
+        times = [seconds * 1000 for gen, seconds in during if gen == generation]
+        parts.append(
+            f"gen {generation}: {len(times)} passes, {sum(times):.0f} ms, longest {max(times, default=0):.1f} ms"
+        )
+    return "; ".join(parts)
 
 
 def drive(server: BareRelay | Stepwise, label: str, args: argparse.Namespace, folder: Path) -> dict:
@@ -311,6 +318,10 @@ def print_comparison(mode: str, bare: dict, ours: dict) -> None:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
     if errors:
         print(f"Stepwise refused: {errors}")
+    if bare.get("gc") or ours.get("gc"):
+        print("garbage collector while answering (CPU time of its passes):")
+        print(f"  bare relay: {describe_gc(bare.get('gc'), b)}")
+        print(f"  Stepwise:   {describe_gc(ours.get('gc'), s)}")
     if ours.get("ramp"):
         print(f"\n-- {mode}: the ramp (answer->console p95 against committed answers/s) --")
         print(

@@ -196,7 +196,7 @@ def test_a_script_of_the_group_runs_to_its_end(live_server, new_context):
     laptop.goto(console_url)
     panel = laptop.locator("#grounding-panel")
     panel.get_by_label("A script of the group's").check()
-    expect(panel.get_by_label("Script")).to_have_value(re.compile(r"^\d+$"))
+    expect(panel.get_by_label("Script", exact=True)).to_have_value(re.compile(r"^\d+$"))
     panel.get_by_role("button", name="Start for everyone").click()
 
     view = phone.locator("#grounding")
