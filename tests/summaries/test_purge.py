@@ -45,6 +45,7 @@ def test_words_go_after_the_retention_period_and_the_figures_stay(kept_30_days, 
         "win texts": 0,
         "pulse answers": 0,
         "next small steps": 0,
+        "speaking-queue turns": 0,
     }
     assert report.describe() == (
         "Tuesday Recovery Circle: 1 session ended more than 30 days ago; "
