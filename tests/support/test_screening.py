@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from facilitator.extensions import db
-from facilitator.safety.model_training import LIST_TUNED_ON
 from facilitator.safety import services as safety_services
+from facilitator.safety.model_training import LIST_TUNED_ON
 from facilitator.safety.screening import (
     CATEGORIES,
     DEFAULT_PHRASES_FILE,
@@ -437,7 +437,8 @@ def evaluate(
     path: Path, screen: Callable[[str], ScreenResult] = shipped_screen, batches: Collection[str] = ()
 ) -> Evaluation:
     """Screen every text of a labelled file; overall and per-category precision and recall."""
-    results = [(text, is_risk, category, screen(text)) for text, is_risk, category in _labelled(path, batches)]
+    labelled = _labelled(path, batches)
+    results = [(text, is_risk, category, screen(text)) for text, is_risk, category in labelled]
     flags = [(is_risk, result) for _, is_risk, _, result in results if result.flagged]
     caught = sum(is_risk for is_risk, _ in flags)
     risky = sum(is_risk for _, is_risk, _, _ in results)
