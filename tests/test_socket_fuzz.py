@@ -334,6 +334,8 @@ ID_FIELDS = {
     (FACILITATOR_NS, "call_next"): "current_turn_id",
     (FACILITATOR_NS, "skip_turn"): "turn_id",
     (FACILITATOR_NS, "move_turn"): "turn_id",
+    (FACILITATOR_NS, "start_grounding"): "script_id",
+    (FACILITATOR_NS, "stop_grounding"): "exercise_id",
 }
 
 

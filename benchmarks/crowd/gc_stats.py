@@ -42,6 +42,8 @@ def _on_gc(phase: str, info: dict) -> None:
         _write()
 
 
+if os.environ.get("GC_THRESHOLDS"):  # to try other thresholds: GC_THRESHOLDS=700,10,100
+    gc.set_threshold(*(int(part) for part in os.environ["GC_THRESHOLDS"].split(",")))
 gc.callbacks.append(_on_gc)
 atexit.register(_write)
 runpy.run_path(SCRIPT, run_name="__main__")

@@ -306,10 +306,6 @@ def print_comparison(mode: str, bare: dict, ours: dict) -> None:
             "",
         ),
     ]
-    if bare.get("gc") or ours.get("gc"):
-        rows.append(
-            ("garbage collector (whole run)", describe_gc(bare.get("gc")), describe_gc(ours.get("gc")), "")
-        )
     errors = {**s["errors"]}
     print(f"\n== {mode}: bare Flask-SocketIO relay vs Stepwise, same clients, same run ==")
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
@@ -346,6 +342,24 @@ def print_comparison(mode: str, bare: dict, ours: dict) -> None:
             ]
             best = f"{max(within):.0f}" if within else "none"
             print(f"{name}: most committed answers/s with answer->console p95 <= 100 ms: {best}")
+
+
+def print_single(mode: str, name: str, result: dict) -> None:
+    """One server's figures, for a run without the other."""
+    main = result["main"]
+    print(f"\n== {mode}: {name} ==")
+    print(f"connect: {result['connect']['seconds']:.1f} s; each {_latency(result['connect']['latencyMs'])}")
+    for step in [main, *result["ramp"]]:
+        print(
+            f"{step['label']}: {step['acknowledged']}/{step['sent']} acked ({step['timeouts']} timeouts), "
+            f"{step['committedPerSecond']:.0f}/s committed of {step['offeredPerSecond']:.0f} offered; "
+            f"ack {_latency(step['ackMs'])}; answer->console {_latency(step['consoleMs'])}; "
+            f"CPU {step['serverCpuPercent']:.0f}% (waited {step['serverWaitedPercent']:.0f}%), "
+            f"{step['cpuMsPerAnswer'] or 0:.2f} ms/answer"
+        )
+    print(f"memory per phone: {result['memory']['kibPerPhone']:.0f} KiB")
+    if result.get("gc"):
+        print(f"garbage collector while answering: {describe_gc(result['gc'], main)}")
 
 
 def main() -> None:
@@ -423,7 +437,8 @@ def main() -> None:
             if "bare" in figures and "stepwise" in figures:
                 print_comparison(mode, figures["bare"], figures["stepwise"])
             else:
-                print(json.dumps(figures, indent=1))
+                for name, result in figures.items():
+                    print_single(mode, name, result)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

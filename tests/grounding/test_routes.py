@@ -29,6 +29,9 @@ def test_the_lead_writes_a_script_on_the_group_page(facilitator_client, group):
     page = facilitator_client.get(f"/groups/{group.id}").get_data(as_text=True)
     assert "Grounding scripts" in page and "Write a script" in page
     assert page.count('aria-label="Words of line') == 10
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    for target in re.findall(r'<label for="([^"]+)"', page):  # each label names its own field
+        assert ids.count(target) == 1, target
 
     response = add(
         facilitator_client,
