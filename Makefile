@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: run test test-fast lint format migrate browser axe risk-model clean
+.PHONY: run test test-fast lint format migrate browser axe risk-model bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,11 +37,14 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 axe: $(AXE)  ## axe-core from npm (pinned; no CDN), which the browser tests run on every page and state
 
-test: lint browser axe  ## Lint, then every test
-	$(BIN)/python -m pytest
+SLOW_TESTS := browser or live or postgres or scaleout
+
+test: lint browser axe  ## Lint, then every test: the fast ones on two workers, then the slow ones one at a time
+	$(BIN)/python -m pytest -n 2 -m "not ($(SLOW_TESTS))"
+	$(BIN)/python -m pytest -m "$(SLOW_TESTS)"
 
 test-fast: lint  ## Lint, then every test but the browser, real-server (live), PostgreSQL and scale-out ones
-	$(BIN)/python -m pytest -n 2 -m "not (browser or live or postgres or scaleout)"
+	$(BIN)/python -m pytest -n 2 -m "not ($(SLOW_TESTS))"
 
 lint: $(VENV)/.dev  ## Style, the package's dependency contracts, types
 	$(BIN)/ruff check .
@@ -55,6 +58,17 @@ format: $(VENV)/.dev
 
 risk-model: $(VENV)/.runtime  ## Retrain the risk screen's second opinion from tests/support/risk_dev.csv
 	$(BIN)/flask --app wsgi train-risk-model
+
+# socket.io-client, pinned in benchmarks/crowd/package-lock.json: the benchmark's phones and consoles.
+CROWD := benchmarks/crowd/node_modules/socket.io-client/package.json
+BENCH_ARGS ?=
+
+$(CROWD): benchmarks/crowd/package.json benchmarks/crowd/package-lock.json
+	cd benchmarks/crowd && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench: $(VENV)/.dev $(CROWD)  ## Stepwise against a bare Flask-SocketIO relay: 4,000 phones, eventlet then gevent (BENCH_ARGS="--help")
+	ulimit -n "$$(ulimit -Hn)"; $(BIN)/python benchmarks/crowd/run.py --ramp 600,800,1000,1200 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -91,7 +91,8 @@ class Config:
     # Anonymous rounds: answers given within the same slot of this many seconds reach the consoles
     # together, at the slot's end (docs/privacy.md).
     ANONYMOUS_BATCH_SECONDS = int(os.environ.get("ANONYMOUS_BATCH_SECONDS", "15"))
-    # Seconds over which a burst of reactions is gathered into one recount for the screens.
+    # Seconds over which a burst of changes (wins' reactions, pulse answers) is gathered into one
+    # recount for the screens.
     LIVE_UPDATE_INTERVAL = float(os.environ.get("LIVE_UPDATE_INTERVAL", "0.02"))
     # A named round's counts on the console are recounted at most once per this many seconds, by
     # one worker, however many answers came (each answer itself shows at once).

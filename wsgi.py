@@ -48,11 +48,15 @@ if __name__ == "__main__":
     start_worker(app)
     drain_on_sigterm(app, stop_server)
     start_periodic_jobs(app)
-    # What start-up made (modules, the app, the risk model) lives as long as the process: frozen
-    # out of the garbage collector, whose full passes then take a fraction of the time (the
-    # pauses show in the answers' p99; see "Measuring a crowd" in the README).
+    # The garbage collector's full passes stop the whole process for as long as it takes to
+    # walk every object: 200 ms and more with a few thousand phones, which the answers' p99
+    # shows. What start-up made (modules, the app, the risk model) lives as long as the process,
+    # so it is frozen out of them; and they come once per 1,000 passes of the middle
+    # generation instead of 10 (minutes apart instead of seconds; see "Measuring a crowd" in
+    # the README).
     gc.collect()
     gc.freeze()
+    gc.set_threshold(700, 10, 1000)
     server_options = {
         # eventlet serves at most 1,024 connections at once unless told otherwise.
         "eventlet": {"max_size": app.config["MAX_CONNECTIONS"]},

@@ -9,7 +9,7 @@ SQLite in a temporary folder); `--url` points it at one you run yourself, set up
 What it measures:
 - joining: the HTTP join of every phone, then opening all their sockets;
 - per answer: the time until the phone's acknowledgement (committed to the database), and until
-  the facilitator's console receives the `round_updated` that counts it;
+  the facilitator's console receives it (`answer_recorded`);
 - the server's resident memory before and after the phones connect (own server only).
 """
 
@@ -171,12 +171,16 @@ async def run(args: argparse.Namespace, url: str, server_pid: int | None) -> Non
     memory_before = rss_mib(server_pid) if server_pid else None
 
     console = socketio.AsyncClient(reconnection=False)
-    counted_at: dict[int, float] = {}
+    shown_at: dict[str, float] = {}  # each phone's name -> when its answer reached the console
+    recounts = [0]
 
-    async def on_round_updated(summary: dict) -> None:
-        total = summary["answered"] + summary["passed"]
-        counted_at.setdefault(total, time.perf_counter())
+    async def on_answer_recorded(data: dict) -> None:
+        shown_at.setdefault(data["response"]["name"], time.perf_counter())
 
+    async def on_round_updated(_summary: dict) -> None:
+        recounts[0] += 1
+
+    console.on("answer_recorded", on_answer_recorded, namespace="/facilitator")
     console.on("round_updated", on_round_updated, namespace="/facilitator")
     await console.connect(
         url,
@@ -211,9 +215,9 @@ async def run(args: argparse.Namespace, url: str, server_pid: int | None) -> Non
     ack = await console.call("open_round", {"kind": "checkin"}, namespace="/facilitator", timeout=30)
     round_id = ack["round_id"]
     await asyncio.sleep(0.5)
-    counted_at.clear()
+    recounts[0] = 0
 
-    sent_at: list[float] = []
+    sent_at: dict[str, float] = {}
     ack_latency: list[float] = []
 
     async def answer(number: int, phone: socketio.AsyncClient) -> None:
@@ -225,7 +229,7 @@ async def run(args: argparse.Namespace, url: str, server_pid: int | None) -> Non
             "note": "a short note" if number % 5 == 0 else None,
         }
         sent = time.perf_counter()
-        sent_at.append(sent)
+        sent_at[f"Phone {number}"] = sent
         reply = await phone.call("submit_checkin", payload, namespace="/participant", timeout=60)
         assert reply["ok"], reply
         ack_latency.append(time.perf_counter() - sent)
@@ -240,16 +244,9 @@ async def run(args: argparse.Namespace, url: str, server_pid: int | None) -> Non
     await asyncio.sleep(2)
     print(f"{len(phones)} answers sent at {args.rate}/s in {elapsed:.1f} s")
     print(describe("answer -> acknowledgement (committed)", ack_latency))
-    # Answers are counted in order of arrival: the k-th answer sent is on the console with the
-    # first tally that counts at least k answers.
-    tallies = sorted(counted_at.items())
-    console_latency = []
-    for k, sent in enumerate(sorted(sent_at), start=1):
-        shown_at = next((moment for total, moment in tallies if total >= k), None)
-        if shown_at is not None:
-            console_latency.append(shown_at - sent)
-    print(describe("answer -> facilitator console counts it", console_latency))
-    print(f"console tallies received: {len(counted_at)} (bursts are counted together)")
+    console_latency = [shown_at[name] - sent for name, sent in sent_at.items() if name in shown_at]
+    print(describe("answer -> facilitator console shows it", console_latency))
+    print(f"console recounts received: {recounts[0]} (one per ROUND_RECOUNT_SECONDS at most)")
 
     await asyncio.gather(*(phone.disconnect() for phone in phones))
     await console.disconnect()

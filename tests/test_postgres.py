@@ -71,3 +71,49 @@ def test_a_session_with_a_round_on_postgresql(pg_app):
     sessions.end_session(lead, live_session)
     db.session.commit()
     assert live_session.anonymity_key is None
+
+
+def test_the_quick_answer_and_the_recount_on_postgresql(pg_app):
+    """The one-statement answer (INSERT ... SELECT ... ON CONFLICT ... RETURNING) and the console's
+    recount, as PostgreSQL runs them (facilitator/checkins/services.py)."""
+    lead = accounts.create_facilitator("lead@example.org", "Lead", PASSWORD, is_admin=True)
+    group = groups.create_group(
+        lead,
+        name="Group",
+        description="",
+        crisis_resources="Call 988",
+        agenda=DEFAULT_AGENDA,
+        min_aggregate_size=2,
+    )
+    live_session = sessions.create_session(lead, group, title="Week 1", waiting_room=False)
+    ana, bo = (sessions.join_session(live_session, name) for name in ("Ana", "Bo"))
+    checkin_round = checkins.open_round(lead, live_session, "checkin", "", anonymous=False)
+    db.session.commit()
+
+    def quick(person, client_id, **content):
+        return checkins.record_named_answer(
+            live_session.id,
+            live_session.anonymity_key,
+            person.id,
+            checkin_round.id,
+            client_id=client_id,
+            **content,
+        )
+
+    first = quick(ana, "pg-answer-1", mood=3, feelings=["tired"])
+    assert quick(bo, "pg-answer-2", mood=8, feelings=["calm", "tired"], note="Fine", note_shared=True)
+    changed = quick(ana, "pg-answer-3", mood=4, feelings=["tired"])
+    assert first is not None and changed is not None and changed.id == first.id
+    assert quick(ana, "pg-answer-3", mood=4) is None  # a resend: the full way decides
+    db.session.commit()
+    tally = checkins.recount_console_tally(checkin_round.id)
+    assert tally == checkins.console_tally(live_session, checkin_round)
+    assert (tally["answered"], tally["mood"]["distribution"][3], tally["mood"]["distribution"][7]) == (
+        2,
+        1,
+        1,
+    )
+    assert tally["feelings"] == [["tired", 2], ["calm", 1]]
+    checkins.close_round(lead, live_session, checkin_round.id)
+    db.session.commit()
+    assert quick(bo, "pg-answer-4", mood=1) is None

@@ -167,7 +167,6 @@ def main() -> None:
                 "raw",
                 "--output",
                 str(args.profile),
-                "--nonblocking",
             ],
             stdout=subprocess.DEVNULL,
         )
@@ -186,7 +185,10 @@ def main() -> None:
         f"{cpu / args.answers * 1e6:.0f} us CPU per answer in the events, "
         f"{settled_cpu / args.answers * 1e6:.0f} us with what followed (recounts); wall {wall:.1f} s; "
         f"garbage collector: {sum(gc_seconds) / args.answers * 1e6:.0f} us per answer; by generation "
-        + ", ".join(f"{count} took {seconds * 1e3:.0f} ms" for count, seconds in zip(gc_counts, gc_seconds))
+        + ", ".join(
+            f"{count} took {seconds * 1e3:.0f} ms"
+            for count, seconds in zip(gc_counts, gc_seconds, strict=True)
+        )
     )
 
 

@@ -27,7 +27,6 @@ if __name__ == "__main__":
 
         monkey.patch_all()
 
-import gc
 import secrets
 
 from flask import Flask, request
@@ -87,14 +86,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5900)
     parser.add_argument("--async-mode", default="eventlet", choices=["eventlet", "gevent", "threading"])
     parser.add_argument("--max-connections", type=int, default=20000)
-    parser.add_argument(
-        "--gc-freeze", action="store_true", help="gc.freeze() after start-up, as Stepwise's wsgi.py does"
-    )
     args = parser.parse_args()
     app, socketio = create_relay(args.async_mode)
-    if args.gc_freeze:
-        gc.collect()
-        gc.freeze()
     options: dict = {"eventlet": {"max_size": args.max_connections}}.get(args.async_mode, {})
     if args.async_mode == "threading":
         options["allow_unsafe_werkzeug"] = True

@@ -23,9 +23,13 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 // --- the server process, as /proc shows it -------------------------------------------------------
 
 function serverCpuSeconds() {
+  return serverCpuTimes().reduce((a, b) => a + b);
+}
+
+function serverCpuTimes() {
   const stat = readFileSync(`/proc/${config.serverPid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
+  return [Number(fields[11]) / CLOCK_TICKS, Number(fields[12]) / CLOCK_TICKS]; // utime, stime
 }
 
 // Nanoseconds the server's main thread waited for a CPU while runnable: a busy machine shows here.
@@ -210,6 +214,7 @@ async function answerPhase(label, totalRate, seconds) {
   lag.enable();
   const clientCpu = process.cpuUsage();
   const cpuBefore = serverCpuSeconds();
+  const [, systemBefore] = serverCpuTimes();
   const waitBefore = serverRunQueueWait();
   const started = performance.now();
   let sent = 0;
@@ -245,6 +250,7 @@ async function answerPhase(label, totalRate, seconds) {
     await sleep(10);
   }
   const cpuAfter = serverCpuSeconds();
+  const [, systemAfter] = serverCpuTimes();
   const waitAfter = serverRunQueueWait();
   const finished = performance.now();
   lag.disable();
@@ -269,6 +275,7 @@ async function answerPhase(label, totalRate, seconds) {
     consoleMs: percentiles(acked.filter((a) => a.shownAt !== null).map((a) => a.shownAt - a.sentAt)),
     serverCpuSeconds: Math.round(cpuSeconds * 100) / 100,
     serverCpuPercent: Math.round((cpuSeconds / wall) * 1000) / 10,
+    serverSystemCpuPercent: Math.round(((systemAfter - systemBefore) / wall) * 1000) / 10, // in the kernel
     // Share of the time the server was ready to run but waited for a core (others' load).
     serverWaitedPercent: Math.round(((waitAfter - waitBefore) / wall) * 1000) / 10,
     cpuMsPerAnswer: acked.length ? Math.round((cpuSeconds / acked.length) * 1e5) / 100 : null,
@@ -280,7 +287,7 @@ async function answerPhase(label, totalRate, seconds) {
   log(
     `${label}: ${result.acknowledged}/${result.sent} acked at ${result.committedPerSecond}/s (offered ${totalRate}),`,
     `ack p95 ${result.ackMs.p95} ms, console p95 ${result.consoleMs.p95} ms,`,
-    `server CPU ${result.serverCpuPercent}% (waited for a core ${result.serverWaitedPercent}%), ${result.cpuMsPerAnswer} ms/answer`,
+    `server CPU ${result.serverCpuPercent}% (kernel ${result.serverSystemCpuPercent}%; waited for a core ${result.serverWaitedPercent}%), ${result.cpuMsPerAnswer} ms/answer`,
   );
   return result;
 }

@@ -201,9 +201,8 @@ def describe_gc(stats: dict | None, phase: dict) -> str:
     parts = []
     for generation in (0, 1, 2):
         times = [seconds * 1000 for gen, seconds in during if gen == generation]
-        parts.append(
-            f"gen {generation}: {len(times)} passes, {sum(times):.0f} ms, longest {max(times, default=0):.1f} ms"
-        )
+        longest = max(times, default=0)
+        parts.append(f"gen {generation}: {len(times)} passes, {sum(times):.0f} ms, longest {longest:.1f} ms")
     return "; ".join(parts)
 
 
@@ -321,7 +320,8 @@ def print_comparison(mode: str, bare: dict, ours: dict) -> None:
     if ours.get("ramp"):
         print(f"\n-- {mode}: the ramp (answer->console p95 against committed answers/s) --")
         print(
-            "offered/s | bare: committed/s, console p95, CPU/answer | Stepwise: committed/s, console p95, CPU/answer"
+            "offered/s | bare relay: committed/s, console p95, CPU/answer | "
+            "Stepwise: committed/s, console p95, CPU/answer"
         )
         for step_bare, step_ours in zip(bare["ramp"], ours["ramp"], strict=False):
             print(
@@ -407,7 +407,8 @@ def main() -> None:
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True)
     port = 5900 + os.getpid() % 50
     print(
-        f"{args.rooms} rooms x {args.phones_per_room} phones = {phones} phones at {args.rate} answers/phone/s "
+        f"{args.rooms} rooms x {args.phones_per_room} phones = {phones} phones "
+        f"at {args.rate} answers/phone/s "
         f"({phones * args.rate:.0f} answers/s) for {args.seconds:.0f} s; load average now "
         f"{os.getloadavg()[0]:.2f}"
     )

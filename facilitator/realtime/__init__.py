@@ -29,6 +29,7 @@ from ..sessions.models import LiveSession
 from ..summaries.services import take_home_url
 from . import room, workers
 from .announce import announce_session, announce_to_participant, announce_to_room
+from .events import SocketSessionInterface
 from .presence import close_facilitator_connections, close_phones_of_session
 from .snapshot import session_entry
 
@@ -36,6 +37,7 @@ from .snapshot import session_entry
 def init_app(app: Flask) -> None:
     """Register the room's handlers and the workers' heartbeat, and listen for the foundation's signals."""
     room.register(app)
+    app.session_interface = SocketSessionInterface()  # no cookie decoded again per socket event
     add_periodic_job(app, "WORKER_HEARTBEAT_SECONDS", workers.keep_workers)
     signals.session_started.connect(_session_started)
     signals.session_ended.connect(_session_ended)

@@ -148,7 +148,7 @@ def test_the_end_of_a_session_its_summary_the_take_home_page_and_trends(live_ser
     laptop.get_by_role("link", name="Thursday Circle").first.click()
     laptop.get_by_role("link", name="Trends and exports").click()
     expect(laptop.get_by_role("heading", name="Trends across sessions")).to_be_visible()
-    expect(laptop.locator("svg.chart-svg")).to_have_count(3)
+    expect(laptop.locator("svg.chart-svg")).to_have_count(4)  # moods, answers, wins, the pulse
     expect(laptop.locator("#trend-table tbody tr")).to_have_count(len(HISTORY) + 1)
     screenshot(laptop, "group-trends")
 

@@ -52,4 +52,5 @@ def test_summary_idle_end_and_purge_on_postgresql(pg_app):  # noqa: F811
         "win texts": 0,
         "pulse answers": 0,
         "next small steps": 0,
+        "speaking-queue turns": 0,
     }
