@@ -13,6 +13,7 @@ kind `{"ok": false, "error": ...}` ack after a rollback, so a refused event writ
 from __future__ import annotations
 
 import functools
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,18 +56,20 @@ class ConnectionCounters:
     def __init__(self) -> None:
         self._windows: dict[str, tuple[float, int]] = {}  # sid -> (window start, events in it)
         self._next_sweep = 0.0
+        self._lock = threading.Lock()  # for the threading server; green under eventlet and gevent
 
     def hit(self, sid: str, amount: int, seconds: float) -> bool:
         """Count one event of `sid`; False once it is over `amount` in its window of `seconds`."""
-        now = time.monotonic()
-        start, count = self._windows.get(sid, (now, 0))
-        if now - start >= seconds:
-            start, count = now, 0
-        self._windows[sid] = (start, count + 1)
-        if now >= self._next_sweep:  # forget closed connections' windows now and then
-            self._next_sweep = now + max(seconds, 10)
-            self._windows = {key: value for key, value in self._windows.items() if now - value[0] < seconds}
-        return count < amount
+        with self._lock:
+            now = time.monotonic()
+            start, count = self._windows.get(sid, (now, 0))
+            if now - start >= seconds:
+                start, count = now, 0
+            self._windows[sid] = (start, count + 1)
+            if now >= self._next_sweep:  # forget closed connections' windows now and then
+                self._next_sweep = now + max(seconds, 10)
+                self._windows = {key: kept for key, kept in self._windows.items() if now - kept[0] < seconds}
+            return count < amount
 
 
 _event_counters = ConnectionCounters()
