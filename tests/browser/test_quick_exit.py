@@ -12,6 +12,12 @@ from .test_checkin_round import join_on_phone, sign_in_and_start_session
 
 pytestmark = pytest.mark.browser
 
+FITS_ITS_COLUMN = """() => {
+  const main = document.querySelector("main");
+  const edge = main.getBoundingClientRect().right - parseFloat(getComputedStyle(main).paddingRight);
+  return [...main.querySelectorAll("*")].every((each) => each.getBoundingClientRect().right <= edge + 0.5);
+}"""
+
 # Where a control is drawn, and whether the screen shows it there (nothing on top of it).
 BOX = """(element) => {
   const box = element.getBoundingClientRect();
@@ -61,6 +67,8 @@ def test_quick_exit_on_a_phone(live_server, new_context):
     # Pressed: the neutral page at once, in place of the room.
     button.click()
     assert_on_the_neutral_page(phone)
+    # An ordinary page fits a phone: nothing runs out of the page's column.
+    assert phone.evaluate(FITS_ITS_COLUMN)
     screen_shot(phone, "quick-exit-neutral-page-phone")
     # The console shows Sam away, not as having left: still counted in the room.
     expect(presence(laptop, "Sam")).to_have_text("away")
