@@ -16,6 +16,12 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _optional_float(name: str) -> float | None:
+    """A number from the environment, or None when it is unset or empty (a bad one stops the start)."""
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else None
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -115,8 +121,8 @@ class Config:
     # The statistical second opinion beside the list (docs/safety.md): "off" to screen with the
     # list alone, empty for the model shipped with Stepwise, or the path of one you trained.
     RISK_MODEL_FILE = os.environ.get("RISK_MODEL_FILE", "")
-    # The probability of risk at which it flags a text; empty for the one chosen at training.
-    RISK_MODEL_THRESHOLD = os.environ.get("RISK_MODEL_THRESHOLD", "")
+    # The probability of risk at which it flags a text; unset for the one chosen at training.
+    RISK_MODEL_THRESHOLD = _optional_float("RISK_MODEL_THRESHOLD")
     # Shown to participants; each group starts with these and may edit them.
     DEFAULT_CRISIS_RESOURCES = os.environ.get("DEFAULT_CRISIS_RESOURCES", DEFAULT_CRISIS_RESOURCES)
     # A support request nobody has acknowledged after this long is raised again, to every facilitator.

@@ -36,9 +36,9 @@ def find_risk(text: str | None) -> ScreenResult | None:
     """What the risk screen found in a participant's text, or None; stores nothing."""
     if not text:
         return None
-    phrases = load_phrase_list(current_app.config["RISK_PHRASES_FILE"] or None)
-    threshold = current_app.config["RISK_MODEL_THRESHOLD"]
-    result = screen_with_second_opinion(text, phrases, risk_model(), float(threshold) if threshold else None)
+    config = current_app.config
+    phrases = load_phrase_list(config["RISK_PHRASES_FILE"] or None)
+    result = screen_with_second_opinion(text, phrases, risk_model(), config["RISK_MODEL_THRESHOLD"])
     return result if result.flagged else None
 
 

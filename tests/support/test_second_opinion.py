@@ -110,6 +110,9 @@ def test_the_app_asks_for_a_second_opinion_unless_it_is_off(app) -> None:
     )
     with app.app_context():
         assert safety_services.find_risk(text).matched == (FLAGGED_BY,)
+        app.config["RISK_MODEL_THRESHOLD"] = 1.0  # RISK_MODEL_THRESHOLD: no probability reaches it
+        assert safety_services.find_risk(text) is None
+        app.config["RISK_MODEL_THRESHOLD"] = None
         app.config["RISK_MODEL_FILE"] = "off"
         assert safety_services.find_risk(text) is None
 
