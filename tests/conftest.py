@@ -31,6 +31,7 @@ from flask import g
 from flask.ctx import RequestContext
 from flask_socketio.test_client import SocketIOTestClient
 from jinja2 import BytecodeCache
+from sqlalchemy import create_engine, text
 
 from config import TestConfig
 from facilitator import create_app
@@ -546,6 +547,27 @@ LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
+@pytest.fixture
+def pg_app(tmp_path, postgres_url):
+    """The app on an empty PostgreSQL database of its own (the tables made from the models)."""
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS stepwise_app WITH (FORCE)"))
+        connection.execute(text("CREATE DATABASE stepwise_app"))
+    admin.dispose()
+    config = TestConfig()
+    config.INSTANCE_DIR = tmp_path / "instance"
+    config.SQLALCHEMY_DATABASE_URI = (
+        postgres_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/stepwise_app"
+    )
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -612,8 +634,18 @@ class LiveRoom:
     join_code: str
 
 
-def open_live_room(server: LiveServer) -> LiveRoom:
-    """Set up a facilitator, a group and a live session on a running server."""
+# A check-in and a check-out: the agenda of a group made by `open_live_room` unless a test gives one.
+CHECK_IN_AND_OUT = {
+    "agenda-0-kind": "checkin",
+    "agenda-0-title": "Check-in",
+    "agenda-1-kind": "checkout",
+    "agenda-1-title": "Check-out",
+}
+
+
+def open_live_room(server: LiveServer, agenda: dict[str, str] = CHECK_IN_AND_OUT) -> LiveRoom:
+    """Set up a facilitator, a group with this agenda (form fields) and a live session on a
+    running server."""
     server.flask(
         "create-facilitator",
         "--email",
@@ -629,10 +661,7 @@ def open_live_room(server: LiveServer) -> LiveRoom:
         "name": "Evening Group",
         "crisis_resources": "Call 988",
         "min_aggregate_size": "3",
-        "agenda-0-kind": "checkin",
-        "agenda-0-title": "Check-in",
-        "agenda-1-kind": "checkout",
-        "agenda-1-title": "Check-out",
+        **agenda,
     }
     group_page = facilitator.submit("/groups/new", form)
     group_path = urlsplit(group_page.url).path

@@ -3,10 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from config import TestConfig
-from facilitator import create_app
 from facilitator.accounts import services as accounts
 from facilitator.checkins import services as checkins
 from facilitator.clock import utcnow
@@ -18,26 +15,6 @@ from facilitator.sessions import services as sessions
 from .conftest import PASSWORD
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_app(tmp_path, postgres_url):
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS stepwise_app"))
-        connection.execute(text("CREATE DATABASE stepwise_app"))
-    admin.dispose()
-    config = TestConfig()
-    config.INSTANCE_DIR = tmp_path / "instance"
-    config.SQLALCHEMY_DATABASE_URI = (
-        postgres_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/stepwise_app"
-    )
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_a_session_with_a_round_on_postgresql(pg_app):

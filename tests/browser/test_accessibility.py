@@ -28,6 +28,7 @@ from .a11y import (
     record_live_regions,
     violations,
 )
+from .test_checkin_round import sign_in_and_start_session
 from .test_console_alerts import ask, phone_socket
 
 pytestmark = pytest.mark.browser
@@ -200,32 +201,6 @@ def server(start_live_server):
 WIN = "Went for a walk every morning"
 
 
-def start_session(live_server, laptop, *, waiting_room: bool) -> str:
-    """Sign in, make a group (results from 2 answers) and start a session; returns the join link."""
-    live_server.flask(
-        "create-facilitator",
-        "--email",
-        "dana@example.org",
-        "--name",
-        "Dana",
-        "--password-stdin",
-        stdin=PASSWORD,
-    )
-    laptop.goto(live_server.url + "/login")
-    laptop.get_by_label("E-mail").fill("dana@example.org")
-    laptop.get_by_label("Password").fill(PASSWORD)
-    laptop.get_by_role("button", name="Sign in").click()
-    laptop.goto(live_server.url + "/groups/new")
-    laptop.get_by_label("Group name").fill("Thursday Circle")
-    laptop.get_by_label("Fewest answers before the group's results are shown").fill("2")
-    laptop.get_by_role("button", name="Create group").click()
-    if waiting_room:
-        laptop.get_by_label("Use a waiting room (you let each person in)").check()
-    laptop.get_by_role("button", name="Start or schedule session").click()
-    expect(laptop.locator("#connection")).to_have_text("Connected")
-    return laptop.locator("a.join-link").get_attribute("href")
-
-
 def answer_over_socket(phone, client_id: str, **answer) -> None:
     state = phone.call("sync", {}, namespace="/participant", timeout=5)["state"]
     payload = {"round_id": state["round"]["id"], "client_id": client_id, **answer}
@@ -238,7 +213,7 @@ def test_a_session_in_every_state(server, new_context):
     laptop_context = checked_context(new_context, LAPTOP)
     laptop = laptop_context.new_page()
     laptop.on("dialog", lambda dialog: dialog.accept())
-    join_link = start_session(server, laptop, waiting_room=True)
+    join_link = sign_in_and_start_session(server, laptop, waiting_room=True)
     join_token = urlsplit(join_link).path.rsplit("/", 1)[1]
     audit.check(laptop, "console, nobody yet")
     screen = laptop_context.new_page()
@@ -402,7 +377,7 @@ def settled_on_sensible_focus(page, after: str) -> None:
 def test_focus_goes_somewhere_sensible_after_each_console_action(server, new_context):
     laptop = new_context().new_page()
     laptop.on("dialog", lambda dialog: dialog.accept())
-    join_link = start_session(server, laptop, waiting_room=True)
+    join_link = sign_in_and_start_session(server, laptop, waiting_room=True)
     join_token = urlsplit(join_link).path.rsplit("/", 1)[1]
     ana, bo, cy = (phone_socket(server, join_token, name) for name in ("Ana", "Bo", "Cy"))
     expect(laptop.locator("#roster .admit")).to_have_count(3)
@@ -556,7 +531,7 @@ def spoken_gaps(page, pattern: str) -> list[int]:
 def test_what_screen_readers_are_told(server, new_context):
     laptop_context = new_context()
     laptop = laptop_context.new_page()
-    join_link = start_session(server, laptop, waiting_room=False)
+    join_link = sign_in_and_start_session(server, laptop, waiting_room=False)
     join_token = urlsplit(join_link).path.rsplit("/", 1)[1]
     screen = laptop_context.new_page()
     screen.goto(laptop.url + "/screen")

@@ -10,8 +10,12 @@ from ..conftest import PASSWORD, PHONE, screenshot
 pytestmark = pytest.mark.browser
 
 
-def sign_in_and_start_session(live_server, laptop, minimum: str = "2") -> str:
-    """Create a facilitator, sign in, make a group and start a session; returns the join link."""
+def sign_in_and_start_session(
+    live_server, laptop, minimum: str = "2", *, waiting_room: bool = False, group_form=None
+) -> str:
+    """Create a facilitator, sign in, make a group and start a session; returns the join link.
+
+    `group_form(page)` fills in more of the group form before it is sent."""
     live_server.flask(
         "create-facilitator",
         "--email",
@@ -28,7 +32,11 @@ def sign_in_and_start_session(live_server, laptop, minimum: str = "2") -> str:
     laptop.goto(live_server.url + "/groups/new")
     laptop.get_by_label("Group name").fill("Thursday Circle")
     laptop.get_by_label("Fewest answers before the group's results are shown").fill(minimum)
+    if group_form:
+        group_form(laptop)
     laptop.get_by_role("button", name="Create group").click()
+    if waiting_room:
+        laptop.get_by_label("Use a waiting room (you let each person in)").check()
     laptop.get_by_role("button", name="Start or schedule session").click()
     expect(laptop.locator("#connection")).to_have_text("Connected")
     return laptop.locator("a.join-link").get_attribute("href")

@@ -5,13 +5,12 @@ about. The room is driven over Socket.IO (a console and phones); the screens are
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 import socketio
 from playwright.sync_api import expect
 
-from ..conftest import PASSWORD, LiveRoom, WebClient, join_live, screenshot
+from ..conftest import LiveRoom, join_live, open_live_room, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -68,36 +67,19 @@ FITS = """() => {
 
 def open_room(server) -> LiveRoom:
     """A facilitator, a group whose agenda has a wins step (minimum 3 for results), a live session."""
-    server.flask(
-        "create-facilitator",
-        "--email",
-        "lead@example.org",
-        "--name",
-        "Lee",
-        "--password-stdin",
-        stdin=PASSWORD,
+    return open_live_room(
+        server,
+        {
+            "agenda-0-kind": "checkin",
+            "agenda-0-title": "Check-in",
+            "agenda-0-prompt": "How are you arriving today?",
+            "agenda-1-kind": "wins",
+            "agenda-1-title": "Small wins",
+            "agenda-1-prompt": "What went a little better this week?",
+            "agenda-2-kind": "checkout",
+            "agenda-2-title": "Check-out",
+        },
     )
-    facilitator = WebClient(server)
-    facilitator.submit("/login", {"email": "lead@example.org", "password": PASSWORD})
-    form = {
-        "name": "Evening Group",
-        "crisis_resources": "Call 988",
-        "min_aggregate_size": "3",
-        "agenda-0-kind": "checkin",
-        "agenda-0-title": "Check-in",
-        "agenda-0-prompt": "How are you arriving today?",
-        "agenda-1-kind": "wins",
-        "agenda-1-title": "Small wins",
-        "agenda-1-prompt": "What went a little better this week?",
-        "agenda-2-kind": "checkout",
-        "agenda-2-title": "Check-out",
-    }
-    group_path = urlsplit(facilitator.submit("/groups/new", form).url).path
-    console = facilitator.submit(f"{group_path}/sessions", {"title": "Week 3"}, form_path=group_path)
-    live_session_id = int(console.url.rstrip("/").rsplit("/", 1)[1])
-    join_token = re.search(r"/j/([A-Za-z0-9_-]{20,})", console.text).group(1)
-    join_code = re.search(r'class="join-code">Code <strong>([A-Z0-9-]+)<', console.text).group(1)
-    return LiveRoom(facilitator, live_session_id, join_token, join_code)
 
 
 def connect(server, namespace: str, auth: dict, cookies: str) -> socketio.Client:

@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from ..conftest import LAPTOP, PASSWORD, PHONE, screenshot
+from ..conftest import LAPTOP, PHONE, screenshot
 from .a11y import BYPASS_CSP, violations
+from .test_checkin_round import sign_in_and_start_session
 
 pytestmark = pytest.mark.browser
 
@@ -20,27 +21,10 @@ COUNTDOWN = re.compile(r"^\d:\d\d left$")
 def start_session_with_a_timed_sharing_step(live_server, laptop) -> str:
     """Sign in, make a group whose sharing step has a one-minute share timer, start a session;
     returns the join link."""
-    live_server.flask(
-        "create-facilitator",
-        "--email",
-        "dana@example.org",
-        "--name",
-        "Dana",
-        "--password-stdin",
-        stdin=PASSWORD,
+    timer = "Share timer of step 2 (sharing steps only)"
+    return sign_in_and_start_session(
+        live_server, laptop, group_form=lambda page: page.get_by_label(timer).select_option("1")
     )
-    laptop.goto(live_server.url + "/login")
-    laptop.get_by_label("E-mail").fill("dana@example.org")
-    laptop.get_by_label("Password").fill(PASSWORD)
-    laptop.get_by_role("button", name="Sign in").click()
-    laptop.goto(live_server.url + "/groups/new")
-    laptop.get_by_label("Group name").fill("Thursday Circle")
-    laptop.get_by_label("Fewest answers before the group's results are shown").fill("2")
-    laptop.get_by_label("Share timer of step 2 (sharing steps only)").select_option("1")
-    laptop.get_by_role("button", name="Create group").click()
-    laptop.get_by_role("button", name="Start or schedule session").click()
-    expect(laptop.locator("#connection")).to_have_text("Connected")
-    return laptop.locator("a.join-link").get_attribute("href")
 
 
 def join(new_context, join_link, name, **device):

@@ -10,10 +10,8 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
-from config import TestConfig
-from facilitator import create_app
 from facilitator.accounts import services as accounts
 from facilitator.accounts.models import Facilitator
 from facilitator.errors import Invalid
@@ -28,26 +26,6 @@ from ..conftest import PASSWORD
 from .conftest import AGENDA, SHARING_STEP
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_app(tmp_path, postgres_url):
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS stepwise_sharing"))
-        connection.execute(text("CREATE DATABASE stepwise_sharing"))
-    admin.dispose()
-    config = TestConfig()
-    config.INSTANCE_DIR = tmp_path / "instance"
-    config.SQLALCHEMY_DATABASE_URI = (
-        postgres_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/stepwise_sharing"
-    )
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def someone_waits_for_a_lock(deadline_seconds: float = 10.0) -> bool:

@@ -2,45 +2,26 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 import socketio
 
-from ..conftest import PASSWORD, LiveRoom, WebClient, join_live
+from ..conftest import LiveRoom, join_live, open_live_room
 
 EVENTS = ("session_state", "share_queue_updated", "sharing_updated", "your_turn_updated")
 
 
-def open_sharing_room(server):
+def open_sharing_room(server) -> LiveRoom:
     """A facilitator, a group whose second step is a sharing step with a 2-minute timer, and a
-    live session at that step; returns the signed-in facilitator, the session id and its token."""
-    server.flask(
-        "create-facilitator",
-        "--email",
-        "lead@example.org",
-        "--name",
-        "Lee",
-        "--password-stdin",
-        stdin=PASSWORD,
+    live session."""
+    return open_live_room(
+        server,
+        {
+            "agenda-0-kind": "checkin",
+            "agenda-0-title": "Check-in",
+            "agenda-1-kind": "sharing",
+            "agenda-1-title": "Sharing",
+            "agenda-1-timer_minutes": "2",
+        },
     )
-    lead = WebClient(server)
-    lead.submit("/login", {"email": "lead@example.org", "password": PASSWORD})
-    form = {
-        "name": "Evening Group",
-        "crisis_resources": "Call 988",
-        "min_aggregate_size": "3",
-        "agenda-0-kind": "checkin",
-        "agenda-0-title": "Check-in",
-        "agenda-1-kind": "sharing",
-        "agenda-1-title": "Sharing",
-        "agenda-1-timer_minutes": "2",
-    }
-    group_path = urlsplit(lead.submit("/groups/new", form).url).path
-    console = lead.submit(f"{group_path}/sessions", {"title": "Week 3"}, form_path=group_path)
-    live_session_id = int(console.url.rstrip("/").rsplit("/", 1)[1])
-    join_token = re.search(r"/j/([A-Za-z0-9_-]{20,})", console.text).group(1)
-    return lead, live_session_id, join_token
 
 
 def connect(server, namespace, auth, cookies):
@@ -68,11 +49,11 @@ def call(client, event, payload=None, namespace="/facilitator"):
 
 
 def test_the_queue_is_as_it_was_after_a_restart_of_the_server(live_server):
-    lead, live_session_id, join_token = open_sharing_room(live_server)
+    room = open_sharing_room(live_server)
+    lead, live_session_id, join_token = room.facilitator, room.live_session_id, room.join_token
     console_auth = {"live_session_id": live_session_id}
     console, _ = connect(live_server, "/facilitator", console_auth, lead.cookie_header())
     call(console, "move_step", {"index": 1})
-    room = LiveRoom(lead, live_session_id, join_token, join_code="")
     phones = {name: join_live(live_server, room, name) for name in ("Ana", "Bo")}
     for name in ("Ana", "Bo"):
         phone, _ = connect(

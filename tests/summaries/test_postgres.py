@@ -14,13 +14,12 @@ from facilitator.summaries import idle, purge
 from facilitator.summaries.models import SessionSummary
 
 from ..conftest import PASSWORD
-from ..test_postgres import pg_app  # noqa: F401 - the fixture
 from .conftest import WEEK_12, WEEK_12_FIGURES, build_session
 
 pytestmark = pytest.mark.postgres
 
 
-def test_summary_idle_end_and_purge_on_postgresql(pg_app):  # noqa: F811
+def test_summary_idle_end_and_purge_on_postgresql(pg_app):
     lead = accounts.create_facilitator("lead@example.org", "Lead", PASSWORD, is_admin=True)
     group = groups.create_group(
         lead,

@@ -20,7 +20,6 @@ from facilitator.support import services
 from facilitator.support.models import SupportRequest
 
 from ..conftest import PASSWORD
-from ..test_postgres import pg_app  # noqa: F401 - a fixture
 
 
 @pytest.fixture
@@ -273,7 +272,7 @@ def test_the_lead_is_alerted_first_only_while_their_console_is_open(
 
 
 @pytest.mark.postgres
-def test_scans_running_at_once_claim_each_request_exactly_once(pg_app):  # noqa: F811
+def test_scans_running_at_once_claim_each_request_exactly_once(pg_app):
     lead = account_services.create_facilitator("lead@example.org", "Lead", PASSWORD)
     group = group_services.create_group(
         lead,
