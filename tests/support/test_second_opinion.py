@@ -1,6 +1,7 @@
 """The statistical second opinion beside the phrase list: its scores, its flags, its training."""
 
 import csv
+import re
 from pathlib import Path
 
 import numpy as np
@@ -117,8 +118,12 @@ def test_the_app_asks_for_a_second_opinion_unless_it_is_off(app) -> None:
         assert safety_services.find_risk(text) is None
 
 
-def test_the_training_command_writes_a_model_the_app_can_load(app, tmp_path, monkeypatch) -> None:
-    """One command retrains it from the labelled data (here two small batches, to be quick)."""
+@pytest.mark.parametrize("threshold", [None, 0.42])
+def test_the_training_command_writes_a_model_the_app_can_load(
+    app, tmp_path, monkeypatch, threshold: float | None
+) -> None:
+    """One command retrains it from the labelled data (here two small batches, to be quick),
+    with the threshold chosen at first sight or the one asked for."""
     rows = [row for row in _dev_rows() if row["note"].split(";")[0] in ("batch E", "batch L")]
     data = tmp_path / "dev.csv"
     with data.open("w", encoding="utf-8", newline="") as file:
@@ -129,10 +134,24 @@ def test_the_training_command_writes_a_model_the_app_can_load(app, tmp_path, mon
     monkeypatch.setattr(model_training.labelled_texts, "__defaults__", ((data,),))
     output = tmp_path / "model.npz"
 
-    result = app.test_cli_runner().invoke(args=["train-risk-model", "--output", str(output)])
+    asked = [] if threshold is None else ["--threshold", str(threshold)]
+
+    result = app.test_cli_runner().invoke(args=["train-risk-model", "--output", str(output), *asked])
 
     assert result.exit_code == 0, result.output
     assert "at first sight (leave one batch out) on batch L" in result.output
     model = load_model(output)
-    assert 0.3 <= model.threshold <= 0.95
+    if threshold is None:
+        assert 0.3 <= model.threshold <= 0.95
+    else:
+        assert model.threshold == threshold
+        assert "operating threshold 0.420 as asked (at first sight the rule chose" in result.output
     assert {c.name for c in model.constructs} <= {c.name for c in load_phrase_list().constructs}
+
+
+def test_the_shipped_model_holds_the_threshold_make_risk_model_writes() -> None:
+    """`make risk-model` and the model in the repository agree (docs/safety.md says why 0.6)."""
+    makefile = (Path(__file__).parents[2] / "Makefile").read_text(encoding="utf-8")
+    asked = re.search(r"train-risk-model --threshold ([0-9.]+)", makefile)
+    assert asked, "make risk-model names no --threshold"
+    assert load_model().threshold == float(asked.group(1)) == 0.6
