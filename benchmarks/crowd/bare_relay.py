@@ -12,6 +12,7 @@ clients, in the same async mode, and compares the two.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 
@@ -86,8 +87,18 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5900)
     parser.add_argument("--async-mode", default="eventlet", choices=["eventlet", "gevent", "threading"])
     parser.add_argument("--max-connections", type=int, default=20000)
+    parser.add_argument(
+        "--gc",
+        choices=["tuned", "default"],
+        default="tuned",
+        help="tuned: the garbage collector set as wsgi.py sets Stepwise's; default: Python's",
+    )
     args = parser.parse_args()
     app, socketio = create_relay(args.async_mode)
+    if args.gc == "tuned":  # as wsgi.py does, so that the two differ only by the app's work
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(700, 10, 1000)
     options: dict = {"eventlet": {"max_size": args.max_connections}}.get(args.async_mode, {})
     if args.async_mode == "threading":
         options["allow_unsafe_werkzeug"] = True

@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/crowd/run.py --rooms 50 --phones-per-room 20 --modes eventlet
 
 For each async mode, back to back with the same Node clients (crowd.mjs):
-1. the bare relay (bare_relay.py): it acknowledges each answer and sends it to the room's console;
+1. the bare relay (bare_relay.py): it acknowledges each answer and sends it to the room's console
+   (its garbage collector tuned as wsgi.py tunes Stepwise's, unless `--bare-gc default`);
 2. Stepwise (`python wsgi.py`, SQLite in a temporary folder): R sessions, each with a console
    that opens a named round; P phones per session join over HTTP and connect with their seats;
    each answer is a real `submit_checkin`, committed before its acknowledgement.
@@ -28,7 +29,6 @@ import os
 import re
 import resource
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 import requests
+import sqlalchemy
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -82,7 +83,7 @@ def python_command(script: Path, gc_stats: Path | None) -> list[str]:
 
 
 class BareRelay:
-    def __init__(self, folder: Path, port: int, mode: str, gc_stats: bool = False) -> None:
+    def __init__(self, folder: Path, port: int, mode: str, gc: str, gc_stats: bool = False) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.log = folder / f"bare-{mode}.log"
         self.gc_stats = folder / f"bare-{mode}-gc.json" if gc_stats else None
@@ -90,6 +91,7 @@ class BareRelay:
             *python_command(HERE / "bare_relay.py", self.gc_stats),
             f"--port={port}",
             f"--async-mode={mode}",
+            f"--gc={gc}",
         ]
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)
@@ -100,7 +102,8 @@ class BareRelay:
 
 
 class Stepwise:
-    """`python wsgi.py` on a fresh SQLite database, with one facilitator running R live sessions."""
+    """`python wsgi.py` on a fresh SQLite database (or the empty one `--env DATABASE_URL=...` names),
+    with one facilitator running R live sessions."""
 
     def __init__(
         self, folder: Path, port: int, mode: str, extra_env: dict[str, str], gc_stats: bool = False
@@ -164,10 +167,12 @@ class Stepwise:
             created = _submit(http, group.url + "/sessions", {"title": f"Crowd {number}"}, form_url=group.url)
             if "/sessions/" not in created.url:
                 raise RuntimeError(f"could not start a session: {created.url}")
-        with sqlite3.connect(self.folder / "bench.db") as database:
+        engine = sqlalchemy.create_engine(self.env["DATABASE_URL"])
+        with engine.connect() as database:
             sessions = database.execute(
-                "SELECT id, join_token FROM live_session WHERE state = 'live' ORDER BY id"
-            ).fetchall()
+                sqlalchemy.text("SELECT id, join_token FROM live_session WHERE state = 'live' ORDER BY id")
+            ).all()
+        engine.dispose()
         rooms = [
             {"room": number, "sessionId": session_id, "joinToken": token}
             for number, (session_id, token) in enumerate(sessions)
@@ -383,6 +388,13 @@ def main() -> None:
     parser.add_argument("--connect-concurrency", type=int, default=100)
     parser.add_argument("--note-share", type=float, default=0.2, help="share of answers with a note")
     parser.add_argument(
+        "--bare-gc",
+        choices=["tuned", "default"],
+        default="tuned",
+        help="the relay's garbage collector: tuned as wsgi.py tunes Stepwise's (the fair yardstick), "
+        "or Python's defaults (the framework out of the box, whose full passes pause it)",
+    )
+    parser.add_argument(
         "--gc-stats", action="store_true", help="time each server's garbage-collector passes (gc_stats.py)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the servers' logs and databases")
@@ -409,7 +421,8 @@ def main() -> None:
     print(
         f"{args.rooms} rooms x {args.phones_per_room} phones = {phones} phones "
         f"at {args.rate} answers/phone/s "
-        f"({phones * args.rate:.0f} answers/s) for {args.seconds:.0f} s; load average now "
+        f"({phones * args.rate:.0f} answers/s) for {args.seconds:.0f} s; the relay's garbage "
+        f"collector {args.bare_gc}; load average now "
         f"{os.getloadavg()[0]:.2f}"
     )
     results: dict = {"args": {**vars(args), "json": str(args.json)}, "modes": {}}
@@ -420,7 +433,7 @@ def main() -> None:
         for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
             figures: dict = {}
             if "bare" in servers:
-                relay = BareRelay(folder, port, mode, args.gc_stats)
+                relay = BareRelay(folder, port, mode, args.bare_gc, args.gc_stats)
                 try:
                     figures["bare"] = drive(relay, f"bare-{mode}", args, folder)
                 finally:
