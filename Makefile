@@ -39,9 +39,10 @@ axe: $(AXE)  ## axe-core from npm (pinned; no CDN), which the browser tests run 
 
 SLOW_TESTS := browser or live or postgres or scaleout
 
-test: lint browser axe  ## Lint, then every test: the fast ones on two workers, then the slow ones one at a time
+# The slow tests go to the two workers a file at a time: a file's tests share its servers' timing.
+test: lint browser axe  ## Lint, then every test: the fast ones, then the slow ones, each on two workers
 	$(BIN)/python -m pytest -n 2 -m "not ($(SLOW_TESTS))"
-	$(BIN)/python -m pytest -m "$(SLOW_TESTS)"
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "$(SLOW_TESTS)"
 
 test-fast: lint  ## Lint, then every test but the browser, real-server (live), PostgreSQL and scale-out ones
 	$(BIN)/python -m pytest -n 2 -m "not ($(SLOW_TESTS))"
