@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 import requests
-from flask import g
+from flask import current_app, g
 from flask.ctx import RequestContext
 from flask_socketio.test_client import SocketIOTestClient
 from jinja2 import BytecodeCache
@@ -251,22 +251,30 @@ def facilitator_client(app, facilitator):
     return client
 
 
+def new_group(lead, name: str = "Tuesday Recovery Circle", **overrides):
+    """A group led by `lead`, committed, in the current app (SQLite or PostgreSQL)."""
+    details = {
+        "name": name,
+        "description": "",
+        "crisis_resources": current_app.config["DEFAULT_CRISIS_RESOURCES"],
+        "agenda": DEFAULT_AGENDA,
+        "min_aggregate_size": 3,
+        **overrides,
+    }
+    group = group_services.create_group(lead, **details)
+    db.session.commit()
+    return group
+
+
+def lead_and_group(**overrides) -> tuple:
+    """An admin facilitator and the group they lead, for tests on an app of their own (pg_app)."""
+    lead = account_services.create_facilitator("lead@example.org", "Lead", PASSWORD, is_admin=True)
+    return lead, new_group(lead, "Group", **overrides)
+
+
 @pytest.fixture
 def make_group(app) -> Callable:
-    def make(lead, name: str = "Tuesday Recovery Circle", **overrides):
-        details = {
-            "name": name,
-            "description": "",
-            "crisis_resources": app.config["DEFAULT_CRISIS_RESOURCES"],
-            "agenda": DEFAULT_AGENDA,
-            "min_aggregate_size": 3,
-            **overrides,
-        }
-        group = group_services.create_group(lead, **details)
-        db.session.commit()
-        return group
-
-    return make
+    return new_group
 
 
 @pytest.fixture
@@ -547,19 +555,22 @@ LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
+def fresh_postgres_database(postgres_url: str, name: str) -> str:
+    """Drop and create the database `name` on the test server; its SQLAlchemy URL (psycopg 3)."""
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return postgres_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
+
+
 @pytest.fixture
 def pg_app(tmp_path, postgres_url):
     """The app on an empty PostgreSQL database of its own (the tables made from the models)."""
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS stepwise_app WITH (FORCE)"))
-        connection.execute(text("CREATE DATABASE stepwise_app"))
-    admin.dispose()
     config = TestConfig()
     config.INSTANCE_DIR = tmp_path / "instance"
-    config.SQLALCHEMY_DATABASE_URI = (
-        postgres_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/stepwise_app"
-    )
+    config.SQLALCHEMY_DATABASE_URI = fresh_postgres_database(postgres_url, "stepwise_app")
     app = create_app(config)
     with app.app_context():
         db.create_all()

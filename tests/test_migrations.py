@@ -4,7 +4,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from config import TestConfig
 from facilitator import create_app
@@ -14,7 +14,7 @@ from facilitator.groups import services as group_services
 from facilitator.groups.models import DEFAULT_AGENDA
 from facilitator.sessions import services as session_services
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, fresh_postgres_database
 
 
 def migrated_app(tmp_path, database_url):
@@ -77,12 +77,5 @@ def test_migrating_down_and_up_keeps_sessions_and_participants_on_sqlite(tmp_pat
 
 @pytest.mark.postgres
 def test_migrations_on_a_fresh_postgresql_database(tmp_path, postgres_url):
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS stepwise_migrations"))
-        connection.execute(text("CREATE DATABASE stepwise_migrations"))
-    admin.dispose()
-    url = postgres_url.rsplit("/", 1)[0] + "/stepwise_migrations"
-    assert_schema_matches_models(
-        migrated_app(tmp_path, url.replace("postgresql://", "postgresql+psycopg://"))
-    )
+    url = fresh_postgres_database(postgres_url, "stepwise_migrations")
+    assert_schema_matches_models(migrated_app(tmp_path, url))

@@ -4,29 +4,18 @@ from datetime import timedelta
 
 import pytest
 
-from facilitator.accounts import services as accounts
 from facilitator.checkins import services as checkins
 from facilitator.clock import utcnow
 from facilitator.extensions import db
-from facilitator.groups import services as groups
-from facilitator.groups.models import DEFAULT_AGENDA
 from facilitator.sessions import services as sessions
 
-from .conftest import PASSWORD
+from .conftest import lead_and_group
 
 pytestmark = pytest.mark.postgres
 
 
 def test_a_session_with_a_round_on_postgresql(pg_app):
-    lead = accounts.create_facilitator("lead@example.org", "Lead", PASSWORD, is_admin=True)
-    group = groups.create_group(
-        lead,
-        name="Group",
-        description="",
-        crisis_resources="Call 988",
-        agenda=DEFAULT_AGENDA,
-        min_aggregate_size=2,
-    )
+    lead, group = lead_and_group(min_aggregate_size=2)
     live_session = sessions.create_session(lead, group, title="Week 1", waiting_room=False)
     people = [sessions.join_session(live_session, name) for name in ("Ana", "Bo", "Cy")]
     db.session.commit()
@@ -53,15 +42,7 @@ def test_a_session_with_a_round_on_postgresql(pg_app):
 def test_the_quick_answer_and_the_recount_on_postgresql(pg_app):
     """The one-statement answer (INSERT ... SELECT ... ON CONFLICT ... RETURNING) and the console's
     recount, as PostgreSQL runs them (facilitator/checkins/services.py)."""
-    lead = accounts.create_facilitator("lead@example.org", "Lead", PASSWORD, is_admin=True)
-    group = groups.create_group(
-        lead,
-        name="Group",
-        description="",
-        crisis_resources="Call 988",
-        agenda=DEFAULT_AGENDA,
-        min_aggregate_size=2,
-    )
+    lead, group = lead_and_group(min_aggregate_size=2)
     live_session = sessions.create_session(lead, group, title="Week 1", waiting_room=False)
     ana, bo = (sessions.join_session(live_session, name) for name in ("Ana", "Bo"))
     checkin_round = checkins.open_round(lead, live_session, "checkin", "", anonymous=False)

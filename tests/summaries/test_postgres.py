@@ -4,31 +4,20 @@ from datetime import timedelta
 
 import pytest
 
-from facilitator.accounts import services as accounts
 from facilitator.clock import utcnow
 from facilitator.extensions import db
-from facilitator.groups import services as groups
-from facilitator.groups.models import DEFAULT_AGENDA
 from facilitator.sessions import services as sessions
 from facilitator.summaries import idle, purge
 from facilitator.summaries.models import SessionSummary
 
-from ..conftest import PASSWORD
+from ..conftest import lead_and_group
 from .conftest import WEEK_12, WEEK_12_FIGURES, build_session
 
 pytestmark = pytest.mark.postgres
 
 
 def test_summary_idle_end_and_purge_on_postgresql(pg_app):
-    lead = accounts.create_facilitator("lead@example.org", "Lead", PASSWORD, is_admin=True)
-    group = groups.create_group(
-        lead,
-        name="Group",
-        description="",
-        crisis_resources="Call 988",
-        agenda=DEFAULT_AGENDA,
-        min_aggregate_size=3,
-    )
+    lead, group = lead_and_group(min_aggregate_size=3)
     week_12 = build_session(lead, group, WEEK_12)
     checkins = db.session.get(SessionSummary, week_12.id).data["checkins"]
     assert checkins["shift"] == WEEK_12_FIGURES["shift"]

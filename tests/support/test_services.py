@@ -6,12 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from facilitator.accounts import services as account_services
 from facilitator.clock import utcnow
 from facilitator.errors import Invalid, NotAllowed, NotFound
 from facilitator.extensions import db
 from facilitator.groups import services as group_services
-from facilitator.groups.models import DEFAULT_AGENDA
 from facilitator.safety import services as safety_services
 from facilitator.safety.models import SafetyFlag
 from facilitator.sessions import services as session_services
@@ -19,7 +17,7 @@ from facilitator.sessions.models import SocketConnection
 from facilitator.support import services
 from facilitator.support.models import SupportRequest
 
-from ..conftest import PASSWORD
+from ..conftest import lead_and_group
 
 
 @pytest.fixture
@@ -273,15 +271,7 @@ def test_the_lead_is_alerted_first_only_while_their_console_is_open(
 
 @pytest.mark.postgres
 def test_scans_running_at_once_claim_each_request_exactly_once(pg_app):
-    lead = account_services.create_facilitator("lead@example.org", "Lead", PASSWORD)
-    group = group_services.create_group(
-        lead,
-        name="Group",
-        description="",
-        crisis_resources="Call 988",
-        agenda=DEFAULT_AGENDA,
-        min_aggregate_size=3,
-    )
+    lead, group = lead_and_group(min_aggregate_size=3)
     live_session = session_services.create_session(lead, group, title="Week 1", waiting_room=False)
     participant = session_services.join_session(live_session, "Ana")
     db.session.commit()
