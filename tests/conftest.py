@@ -41,6 +41,7 @@ from facilitator.groups import services as group_services
 from facilitator.groups.models import DEFAULT_AGENDA
 from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services as session_services
+from facilitator.sessions.models import SocketConnection
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "a long enough password"
@@ -323,6 +324,13 @@ def join(app) -> Callable:
         return phone
 
     return do_join
+
+
+def connection_sid(participant) -> str | None:
+    """The sid of the participant's open connection, as the database has it."""
+    return db.session.scalar(
+        db.select(SocketConnection.sid).where(SocketConnection.participant_id == participant.id)
+    )
 
 
 def emit(sock, namespace: str, event: str, payload: dict | None = None) -> dict:

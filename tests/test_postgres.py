@@ -7,7 +7,9 @@ import pytest
 from facilitator.checkins import services as checkins
 from facilitator.clock import utcnow
 from facilitator.extensions import db
+from facilitator.realtime.rooms import PARTICIPANT_NS
 from facilitator.sessions import services as sessions
+from facilitator.sessions.models import SocketConnection
 
 from .conftest import lead_and_group
 
@@ -48,12 +50,24 @@ def test_the_quick_answer_and_the_recount_on_postgresql(pg_app):
     checkin_round = checkins.open_round(lead, live_session, "checkin", "", anonymous=False)
     db.session.commit()
 
+    for person in (ana, bo):  # each on a phone whose connection is open
+        db.session.add(
+            SocketConnection(
+                sid=f"phone-{person.id}",
+                namespace=PARTICIPANT_NS,
+                live_session_id=live_session.id,
+                participant_id=person.id,
+            )
+        )
+    db.session.commit()
+
     def quick(person, client_id, **content):
         return checkins.record_named_answer(
             live_session.id,
             live_session.anonymity_key,
             person.id,
             checkin_round.id,
+            sid=f"phone-{person.id}",
             client_id=client_id,
             **content,
         )

@@ -26,7 +26,7 @@ from ..groups.models import Group
 from ..safety.models import SafetyFlag
 from ..safety.services import find_risk, screen_participant_text
 from ..sessions.anonymity import keyed_hash, keyed_hash_with, to_minute
-from ..sessions.models import LiveSession, Participant, ParticipantStatus
+from ..sessions.models import LiveSession, Participant, ParticipantStatus, still_seated
 from .feelings import FEELING_WORDS, LOW_MOOD_MAX, MAX_FEELINGS, MOOD_MAX, MOOD_MIN, NOTE_MAX_LENGTH
 from .models import CheckInAnswer, CheckInRound, RoundKind, new_answer_id
 
@@ -291,6 +291,7 @@ def record_named_answer(
     participant_id: int,
     round_id: int,
     *,
+    sid: str,
     client_id: str,
     passed: bool = False,
     mood: int | None = None,
@@ -301,11 +302,13 @@ def record_named_answer(
     """The usual answer, recorded in one statement: a new or changed answer to an open named
     round of the participant's own session, whose note (if any) the risk screen lets through.
 
-    The statement itself checks the round (this session's, open, named) and inserts the answer
-    or, for a person who answered before, changes it unless it carries the same client id (a
-    resend). Whenever it records nothing, or the content or note needs more care, this returns
-    None and `record_answer` decides, exactly as it always did: a resend, a closed, anonymous or
-    unknown round, content it refuses, a note to hold back.
+    The statement itself checks the seat (the phone's connection `sid` still open, the participant
+    in the room, the session live: `still_seated`, so what was read at an earlier event will do) and
+    the round (this session's, open, named), and inserts the answer or, for a person who answered
+    before, changes it unless it carries the same client id (a resend). Whenever it records
+    nothing, or the content or note needs more care, this returns None and `record_answer`
+    decides, exactly as it always did: a resend, a closed, anonymous or unknown round, content it
+    refuses, a note to hold back, a seat no longer in the room.
     """
     try:
         mood, words, note = _clean_answer(passed, mood, feelings or [], note)
@@ -320,6 +323,7 @@ def record_named_answer(
         _named_answer_upsert(connection.dialect.name),
         {
             "id": new_answer_id(),
+            "sid": sid,
             "round_id": round_id,
             "live_session_id": live_session_id,
             "participant_id": participant_id,
@@ -343,9 +347,9 @@ _named_answer_upserts: dict[str, Insert] = {}
 
 
 def _named_answer_upsert(dialect: str) -> Insert:
-    """INSERT ... SELECT FROM the round (if open, named and the session's) ... ON CONFLICT of the
-    person's key DO UPDATE unless the client id is the same ... RETURNING the answer's id. Built
-    once per database kind."""
+    """INSERT ... SELECT FROM the round (if open, named and the session's, and the seat still
+    holds) ... ON CONFLICT of the person's key DO UPDATE unless the client id is the same ...
+    RETURNING the answer's id. Built once per database kind."""
     if dialect in _named_answer_upserts:
         return _named_answer_upserts[dialect]
     answers, rounds = CheckInAnswer.__table__.c, CheckInRound.__table__.c
@@ -367,6 +371,7 @@ def _named_answer_upsert(dialect: str) -> Insert:
         rounds.live_session_id == bindparam("live_session_id"),
         rounds.closed_at.is_(None),
         rounds.anonymous == false(),
+        still_seated(),
     )
     upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     insert = upsert(cast(Table, CheckInAnswer.__table__)).from_select(

@@ -13,7 +13,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..jobs import run_later
 from ..realtime.announce import announce_soon, announce_to_consoles, announce_to_room, announce_to_screen
-from ..realtime.callers import FacilitatorCaller, ParticipantCaller
+from ..realtime.callers import FacilitatorCaller, ParticipantCaller, Seat
 from ..realtime.events import ClientId, DbId, Payload, SocketEvents, error, ok
 from ..realtime.snapshot import Viewer
 from ..safety.sockets import announce_safety_flag
@@ -219,20 +219,18 @@ def round_responses(caller: FacilitatorCaller, payload: RoundRef) -> dict:
     return ok(responses=services.round_responses(checkin_round))
 
 
-@events.participant("submit_checkin", AnswerPayload)
-def submit_checkin(caller: ParticipantCaller, payload: AnswerPayload) -> dict:
-    """Participant answers or passes; committed before the ack. In a named round the consoles then
-    get `answer_recorded` and, a moment later, `round_updated`; in an anonymous round they get
-    nothing until the answer's batch is released (`round_updated` and `answers_released`).
-
-    Nearly every answer takes the quick way: one statement, from the seat the event's check read
-    (services.record_named_answer). Anything else goes the full way, which loads the objects."""
-    seat = caller.seat
+def submit_checkin_quickly(seat: Seat, payload: AnswerPayload) -> dict | None:
+    """The way nearly every answer takes: one statement, which checks the seat again as it
+    records (services.record_named_answer); then the consoles get `answer_recorded`, and a
+    moment later `round_updated`. None when it recorded nothing: the full way decides."""
+    if seat.sid is None:  # an HTTP request: no connection to check
+        return None
     quick = services.record_named_answer(
         seat.live_session_id,
         seat.anonymity_key,
         seat.participant_id,
         payload.round_id,
+        sid=seat.sid,
         client_id=payload.client_id,
         passed=payload.passed,
         mood=payload.mood,
@@ -240,10 +238,25 @@ def submit_checkin(caller: ParticipantCaller, payload: AnswerPayload) -> dict:
         note=payload.note,
         note_shared=payload.note_shared,
     )
+    if quick is None:
+        return None
+    response = services.response_entry(quick, seat.display_name)
+    announce_named_answer(seat.live_session_id, payload.round_id, response)
+    return ok(client_id=payload.client_id, held=False)
+
+
+@events.participant("submit_checkin", AnswerPayload, quick=submit_checkin_quickly)
+def submit_checkin(caller: ParticipantCaller, payload: AnswerPayload) -> dict:
+    """Participant answers or passes; committed before the ack. In a named round the consoles then
+    get `answer_recorded` and, a moment later, `round_updated`; in an anonymous round they get
+    nothing until the answer's batch is released (`round_updated` and `answers_released`).
+
+    Nearly every answer takes the quick way (`submit_checkin_quickly`), from the seat remembered
+    since the connection's last full check or, at its first event, the one just read. Anything
+    else goes the full way, which loads the objects."""
+    quick = submit_checkin_quickly(caller.seat, payload)
     if quick is not None:
-        response = services.response_entry(quick, seat.display_name)
-        announce_named_answer(seat.live_session_id, payload.round_id, response)
-        return ok(client_id=payload.client_id, held=False)
+        return quick
     recorded = services.record_answer(
         caller.participant,
         caller.live_session,

@@ -6,9 +6,14 @@ event loads the row with what the checks need; a row deleted when rights ended (
 removal, leaving, the end) means the event is refused even before the connection closes.
 
 A phone's query is the cheapest there is, since phones send nearly all the events (an answer
-each): a few columns by primary keys, no objects built. Nothing is cached between events, so
-a change on any worker (a removal, the end) is seen by the very next event. The participant and
-session objects are loaded only if a handler asks for them.
+each): a few columns by primary keys, no objects built. The participant and session objects are
+loaded only if a handler asks for them.
+
+Rights are never cached: a change on any worker (a removal, the end) is seen by the very next
+event. What this process remembers of a phone's connection between its events is only what
+cannot change while it is open (its session, participant and name, and the session's key, see
+`remembered_seat`), for an event's quick way, whose statement checks the rights again itself as
+it writes (`sessions.models.still_seated`).
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ class Seat(NamedTuple):
     status: str  # the participant's (ParticipantStatus)
     session_state: str  # the session's (SessionState)
     anonymity_key: bytes | None  # the session's, for keyed hashes (None once it ended)
+    sid: str | None = None  # the connection that sent the event (None for an HTTP request)
 
     @property
     def is_in_room(self) -> bool:
@@ -174,10 +180,32 @@ def load_participant_caller(sid: str) -> ParticipantCaller:
     row = db.session.connection().execute(_seat_of_connection(), {"sid": sid}).one_or_none()
     if row is None:
         raise NotAllowed(NOT_RECOGNISED_MESSAGE)
-    seat = Seat(*row)
+    seat = Seat(*row, sid=sid)
     if seat.status in (ParticipantStatus.LEFT, ParticipantStatus.REMOVED):
         raise NotAllowed(NOT_IN_SESSION_MESSAGE)
+    _remembered_seats[sid] = seat
     return ParticipantCaller(seat)
+
+
+# This process's phone connections, by sid: each one's seat as its last full check read it.
+_remembered_seats: dict[str, Seat] = {}
+
+
+def remembered_seat(sid: str) -> Seat | None:
+    """The seat of this connection as its last event checked in full read it, or None.
+
+    Its session, participant and name cannot change while the connection is open, nor the
+    session's key while it is live; the participant's status and the session's state are as
+    they were then, not as they are now. So it is only for a statement that checks them again
+    as it writes (`sessions.models.still_seated`): an event's quick way
+    (`SocketEvents.participant(quick=...)`).
+    """
+    return _remembered_seats.get(sid)
+
+
+def forget_seat(sid: str) -> None:
+    """The connection closed: nothing of it is remembered."""
+    _remembered_seats.pop(sid, None)
 
 
 def load_seated_caller(live_session: LiveSession, participant_id: int | None) -> ParticipantCaller:
@@ -199,5 +227,5 @@ def _still_taking_part(live_session: LiveSession, participant: Participant) -> P
         participant.status,
         live_session.state,
         live_session.anonymity_key,
-    )
+    )  # no connection: an HTTP request
     return ParticipantCaller(seat, live_session, participant)

@@ -8,6 +8,11 @@ characters); the caller loaded from the connection and checked against the datab
 now; the handler, which only translates (calls services, says what to announce, returns the
 ack); then one commit, after which the announcements are sent; and any refusal turned into a
 kind `{"ok": false, "error": ...}` ack after a rollback, so a refused event writes nothing.
+
+A participant's event may also have a quick way, for what phones send most (an answer each):
+from the seat the connection's last full check read (`callers.remembered_seat`), in a statement
+that checks the rights again as it writes. When it does nothing (no seat remembered yet, the
+rights changed, anything unusual) the event goes the full way above.
 """
 
 from __future__ import annotations
@@ -31,9 +36,11 @@ from ..text import remove_control_characters
 from .callers import (
     FacilitatorCaller,
     ParticipantCaller,
+    Seat,
     load_facilitator_caller,
     load_participant_caller,
     load_seated_caller,
+    remembered_seat,
 )
 from .rooms import FACILITATOR_NS, PARTICIPANT_NS
 
@@ -158,6 +165,8 @@ def describe_invalid(exc: ValidationError) -> str:
 CallerT = TypeVar("CallerT", FacilitatorCaller, ParticipantCaller)
 FacilitatorHandler = Callable[[FacilitatorCaller, Any], dict]
 ParticipantHandler = Callable[[ParticipantCaller, Any], dict]
+# An event's quick way: its ack, or None when it did nothing and the full way must decide.
+QuickWay = Callable[[Seat, Any], dict | None]
 
 
 @dataclass(frozen=True)
@@ -171,6 +180,7 @@ class EventSpec(Generic[CallerT]):
     needs_live: bool = True  # refused once the session is no longer live
     allow_waiting: bool = False  # participants: also from the waiting room
     allow_screen: bool = False  # facilitators: also from the shared screen (it sends nothing else)
+    quick: QuickWay | None = None  # participants: tried first, from the remembered seat
 
 
 class SocketEvents:
@@ -206,13 +216,21 @@ class SocketEvents:
         *,
         needs_live: bool = True,
         allow_waiting: bool = False,
+        quick: QuickWay | None = None,
     ) -> Callable[[Callable[[ParticipantCaller, Any], dict]], Callable[[ParticipantCaller, Any], dict]]:
-        """Declare an event a participant's phone sends on /participant."""
+        """Declare an event a participant's phone sends on /participant.
+
+        `quick(seat, payload)` is tried first when this process remembers the connection's seat:
+        it must write only through statements that check `sessions.models.still_seated` (the seat's
+        status and state may have changed since), and return None when it did nothing.
+        """
 
         def declare(
             handler: Callable[[ParticipantCaller, Any], dict],
         ) -> Callable[[ParticipantCaller, Any], dict]:
-            self.specs.append(EventSpec(name, PARTICIPANT_NS, schema, handler, needs_live, allow_waiting))
+            self.specs.append(
+                EventSpec(name, PARTICIPANT_NS, schema, handler, needs_live, allow_waiting, quick=quick)
+            )
             return handler
 
         return declare
@@ -259,6 +277,15 @@ def _caller(spec: EventSpec) -> FacilitatorCaller | ParticipantCaller:
     return caller
 
 
+def _quick_ack(spec: EventSpec, payload: Payload) -> dict | None:
+    """The event's quick way, when it has one and this process remembers the connection's seat;
+    None when it did nothing."""
+    if spec.quick is None:
+        return None
+    seat = remembered_seat(current_sid())
+    return None if seat is None else spec.quick(seat, payload)
+
+
 def _check_allowed(spec: EventSpec, caller: FacilitatorCaller | ParticipantCaller) -> None:
     if isinstance(caller, ParticipantCaller):
         if not (caller.seat.is_in_room or spec.allow_waiting):
@@ -294,7 +321,9 @@ def _dispatcher(spec: EventSpec) -> Callable[..., dict]:
         except ValidationError as exc:
             return error(describe_invalid(exc))
         try:
-            ack = spec.handler(_caller(spec), payload)
+            ack = _quick_ack(spec, payload)
+            if ack is None:
+                ack = spec.handler(_caller(spec), payload)
             db.session.commit()  # what the handler announced is sent now (facilitator/transactions.py)
         except DomainError as exc:
             db.session.rollback()

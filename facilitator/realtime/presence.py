@@ -32,6 +32,7 @@ from ..sessions.models import (
 )
 from ..sessions.services import held_by_live_worker, worker_dead_before
 from ..transactions import after_commit
+from .callers import forget_seat
 
 _WORKER = "stepwise.worker"
 
@@ -146,6 +147,7 @@ def forget_connection(sid: str) -> SocketConnection | None:
     """Forget a connection that closed (or is about to); returns its row if there was one.
 
     While this worker drains, its rows are left for the drain to remove in one batch."""
+    forget_seat(sid)
     if this_worker().draining:
         return None
     connection = db.session.get(SocketConnection, sid)

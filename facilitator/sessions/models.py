@@ -6,7 +6,18 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, ForeignKey, LargeBinary, Select, String, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    LargeBinary,
+    Select,
+    String,
+    bindparam,
+    exists,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -185,4 +196,25 @@ def on_live_worker(dead_before: datetime) -> ColumnElement[bool]:
     worker's rows linger until a live worker removes them, and meanwhile they count for nothing."""
     return or_(
         SocketConnection.worker_id.is_(None), SocketConnection.worker_id.in_(live_worker_ids(dead_before))
+    )
+
+
+def still_seated() -> ColumnElement[bool]:
+    """SQL for what a participant's event requires, for the statement that writes to check as
+    it writes: the connection `:sid` is still open as participant `:participant_id` of session
+    `:live_session_id` (a console's connection has no participant), who is in the room, and the
+    session is live."""
+    connection, participant, live_session = (
+        SocketConnection.__table__.c,
+        Participant.__table__.c,
+        LiveSession.__table__.c,
+    )
+    return exists().where(
+        connection.sid == bindparam("sid"),
+        connection.participant_id == bindparam("participant_id"),
+        connection.live_session_id == bindparam("live_session_id"),
+        participant.id == connection.participant_id,
+        participant.status == ParticipantStatus.PRESENT,
+        live_session.id == connection.live_session_id,
+        live_session.state == SessionState.LIVE,
     )

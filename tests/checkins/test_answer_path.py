@@ -10,11 +10,13 @@ from facilitator.checkins import services
 from facilitator.checkins.models import CheckInAnswer
 from facilitator.extensions import db
 from facilitator.realtime import announce
+from facilitator.realtime.callers import remembered_seat
 from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services as session_services
+from facilitator.sessions.models import SocketConnection
 from facilitator.transactions import Session
 
-from ..conftest import emit, received
+from ..conftest import connection_sid, emit, received
 
 
 def open_round(console, **options) -> int:
@@ -28,9 +30,15 @@ def submit(phone, round_id, client_id="answer-0001", **content) -> dict:
     return emit(phone.socket, PARTICIPANT_NS, "submit_checkin", payload)
 
 
-def quick(live_session, participant, round_id, client_id="answer-0001", **content):
+def quick(live_session, participant, round_id, client_id="answer-0001", sid=None, **content):
     return services.record_named_answer(
-        live_session.id, live_session.anonymity_key, participant.id, round_id, client_id=client_id, **content
+        live_session.id,
+        live_session.anonymity_key,
+        participant.id,
+        round_id,
+        sid=sid or connection_sid(participant),
+        client_id=client_id,
+        **content,
     )
 
 
@@ -61,11 +69,12 @@ def test_an_answer_and_its_change_are_one_statement_each(console, live_session, 
     participant = db.session.get(session_services.Participant, phone.participant_id)
     round_id = open_round(console)
     db.session.commit()
+    sid = connection_sid(participant)
     with Statements() as statements:
-        first = quick(live_session, participant, round_id, mood=4, feelings=["Calm"])
+        first = quick(live_session, participant, round_id, mood=4, feelings=["Calm"], sid=sid)
     assert len(statements.run) == 1 and statements.run[0].startswith("INSERT")
     with Statements() as statements:
-        changed = quick(live_session, participant, round_id, client_id="answer-0002", passed=True)
+        changed = quick(live_session, participant, round_id, client_id="answer-0002", passed=True, sid=sid)
     assert len(statements.run) == 1
     db.session.commit()
     assert first is not None and changed is not None and changed.id == first.id  # the same answer, changed
@@ -139,7 +148,7 @@ def test_a_plain_note_is_kept_and_shared_as_asked(console, live_session, join):
     assert (stored.id, stored.note, stored.note_shared) == (shown["response"]["id"], "A good week.", True)
 
 
-def test_the_check_reads_the_seat_in_one_query_and_loads_no_objects(app, console, live_session, join):
+def test_the_check_reads_the_seat_once_per_connection_and_loads_no_objects(app, console, live_session, join):
     phone = join(live_session, "Ana")
     round_id = open_round(console)
     loaded = []
@@ -149,14 +158,30 @@ def test_the_check_reads_the_seat_in_one_query_and_loads_no_objects(app, console
 
     event.listen(Session, "loaded_as_persistent", keep)
     try:
-        with Statements() as statements:
+        with Statements() as first:
             assert submit(phone, round_id, mood=5)["ok"]
+        with Statements() as second:
+            assert submit(phone, round_id, client_id="answer-0002", mood=6)["ok"]
     finally:
         event.remove(Session, "loaded_as_persistent", keep)
-    # The seat, the answer; nothing else before the commit (the recount comes after it).
-    assert [sql.split()[0] for sql in statements.run[:2]] == ["SELECT", "INSERT"]
-    assert "socket_connection" in statements.run[0] and "participant" in statements.run[0]
+    # The first answer of a connection: the seat, the answer; nothing else before the commit
+    # (the recount comes after it).
+    assert [sql.split()[0] for sql in first.run[:2]] == ["SELECT", "INSERT"]
+    assert "socket_connection" in first.run[0] and "participant" in first.run[0]
+    # The next ones: the answer alone, its statement checking the seat as it writes.
+    assert second.run[0].split()[0] == "INSERT" and "socket_connection" in second.run[0]
+    assert not any(sql.startswith("SELECT") and "socket_connection" in sql for sql in second.run)
     assert loaded == []
+    assert [(a.client_id, a.mood) for a in answers()] == [("answer-0002", 6)]
+
+
+def test_a_closed_connection_is_forgotten(app, live_session, join):
+    phone = join(live_session, "Ana")
+    sid = db.session.scalar(db.select(SocketConnection.sid))
+    assert emit(phone.socket, PARTICIPANT_NS, "sync")["ok"]
+    assert remembered_seat(sid) is not None
+    phone.socket.disconnect(namespace=PARTICIPANT_NS)
+    assert remembered_seat(sid) is None
 
 
 def test_the_recount_counts_what_the_console_summary_counts(console, live_session, join):

@@ -1,16 +1,23 @@
 """Rights belong to each connection and are checked again at every event (issue 9, points 1, 2, 5)."""
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from facilitator.checkins import services as checkin_services
+from facilitator.checkins.models import CheckInAnswer
 from facilitator.clock import utcnow
 from facilitator.extensions import db, socketio
 from facilitator.groups.models import GroupFacilitator, Role
 from facilitator.realtime.events import DB_ID_MAX
 from facilitator.realtime.rooms import FACILITATOR_NS, PARTICIPANT_NS
 from facilitator.sessions import services
-from facilitator.sessions.models import Participant, ParticipantStatus, SocketConnection
+from facilitator.sessions.models import (
+    LiveSession,
+    Participant,
+    ParticipantStatus,
+    SessionState,
+    SocketConnection,
+)
 from facilitator.support.models import SupportRequest
 
 from ..conftest import emit, facilitator_socket, login, participant_socket, post_form, received
@@ -112,6 +119,45 @@ def test_a_participant_who_is_no_longer_in_the_session_is_refused(live_session, 
     ack = emit(phone.socket, PARTICIPANT_NS, "request_support", {"client_id": "request-01", "urgency": "now"})
     assert ack["ok"] is False
     assert db.session.scalar(select(func.count(SupportRequest.id))) == 0
+
+
+@pytest.mark.parametrize(
+    "change", ["removed", "left", "back in the waiting room", "connection forgotten", "session ended"]
+)
+def test_a_phone_that_answered_before_is_checked_again_at_its_next_answer(
+    console, live_session, join, change
+):
+    """The quick way of an answer starts from the seat remembered since the phone's last answer,
+    and its statement checks the rights again: a change another worker made in the database
+    (nothing reached this process) refuses the very next answer, which writes nothing."""
+    phone = join(live_session)
+    round_id = emit(console, FACILITATOR_NS, "open_round", {"kind": "checkin"})["round_id"]
+
+    def answer(client_id: str, mood: int) -> dict:
+        payload = {"round_id": round_id, "client_id": client_id, "mood": mood}
+        return emit(phone.socket, PARTICIPANT_NS, "submit_checkin", payload)
+
+    assert answer("answer-0001", 3)["ok"] is True
+    assert answer("answer-0002", 4)["ok"] is True  # the quick way, from the remembered seat
+    participant = db.session.get(Participant, phone.participant_id)
+    if change == "connection forgotten":
+        db.session.execute(delete(SocketConnection).where(SocketConnection.participant_id == participant.id))
+    elif change == "session ended":
+        db.session.execute(
+            update(LiveSession).where(LiveSession.id == live_session.id).values(state=SessionState.ENDED)
+        )
+    else:
+        participant.status = {
+            "removed": ParticipantStatus.REMOVED,
+            "left": ParticipantStatus.LEFT,
+            "back in the waiting room": ParticipantStatus.WAITING,
+        }[change]
+    db.session.commit()
+
+    ack = answer("answer-0003", 9)
+    assert ack["ok"] is False and ack["error"]
+    stored = db.session.execute(select(CheckInAnswer.client_id, CheckInAnswer.mood)).all()
+    assert [tuple(row) for row in stored] == [("answer-0002", 4)]
 
 
 def test_leaving_closes_every_connection_of_the_participant(app, console, live_session, join):
