@@ -70,6 +70,31 @@ _HIDDEN = "#"  # stands in for a harmless idiom; not a word, so no phrase can ma
 _NEVER = re.compile(r"(?!)")
 _KINDS = ("phrase", "mention", "cue")
 _CLAUSE_END = r"(?= [.,<>]|$)"  # <end>: the clause (or the text) ends here
+# Topic words as counted events ("three overdoses", "suicides"): not the writer's own state.
+# (Read as the text is: a letter typed twice once, "three" -> "thre".)
+_COUNTED_NOUNS = frozenset(("overdoses", "suicides", "ods"))
+_COUNT_WORDS = frozenset(
+    re.sub(r"([a-z])\1+", r"\1", word)
+    for word in (
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "several",
+        "many",
+        "multiple",
+        "few",
+        "dozens",
+        "hundreds",
+        "numerous",
+        "another",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -126,6 +151,8 @@ class Context:
     present: re.Pattern[str]
     recovery: re.Pattern[str]
     past: re.Pattern[str]
+    past_events: re.Pattern[str]  # "after Mum died": a distant past when the phrase is told in the past
+    past_verbs: frozenset[str]  # "was", "wanted", "had": the phrase is told in the past
     recovered_now: re.Pattern[str]
     negation_cues: frozenset[str]
     negation_fillers: frozenset[str]
@@ -313,7 +340,7 @@ class _Reading:
         is_mention = found.kind == "mention"
         if is_mention and self._compound(found) and not self._now(found, writer=False):
             return "topic"
-        if person == "self" or (not person and self._now(found)):
+        if person == "self" or (not person and self._now(found) and not self._counted(found)):
             return ""
         if is_mention or person == "topic":
             # A topic word takes its setting from its sentence; a statement, from its clause.
@@ -321,6 +348,15 @@ class _Reading:
             if setting:
                 return setting
         return ""
+
+    def _counted(self, found: _Found) -> bool:
+        """A topic word counted as events, not the writer's state: "three overdoses", "2 ODs",
+        "suicides". Its setting (a job, prevention work, a film) then decides, as for a topic."""
+        if found.kind != "mention":
+            return False
+        last = self.words[found.last - 1]
+        before = self.words[found.first - 1] if found.first else ""
+        return last in _COUNTED_NOUNS or before.isdigit() or before in _COUNT_WORDS
 
     def _compound(self, found: _Found) -> bool:
         """A topic word used as a modifier: "suicide prevention", "overdose awareness"."""
@@ -400,7 +436,10 @@ class _Reading:
             return ""
         if context.recovery.search(clause):
             return "recovered"
-        if context.past.search(clause):
+        if context.past.search(clause) or (
+            context.past_events.search(clause)
+            and any(word in context.past_verbs for word in self.words[max(found.first - 2, 0) : found.last])
+        ):
             return "recovered" if context.recovered_now.search(self.text) else "past"
         return ""
 
@@ -678,6 +717,8 @@ def _context(table: Mapping[str, object], word_groups: Mapping[str, str]) -> Con
         present=phrases("time", "present"),
         recovery=phrases("time", "recovery"),
         past=phrases("time", "past"),
+        past_events=phrases("time", "past_events"),
+        past_verbs=words("time", "past_verbs"),
         recovered_now=phrases("time", "recovered_now"),
         negation_cues=words("negation", "cues"),
         negation_fillers=words("negation", "fillers"),
