@@ -180,7 +180,7 @@ def load_participant_caller(sid: str) -> ParticipantCaller:
     row = db.session.connection().execute(_seat_of_connection(), {"sid": sid}).one_or_none()
     if row is None:
         raise NotAllowed(NOT_RECOGNISED_MESSAGE)
-    seat = Seat(*row, sid=sid)
+    seat = Seat._make((*row, sid))
     if seat.status in (ParticipantStatus.LEFT, ParticipantStatus.REMOVED):
         raise NotAllowed(NOT_IN_SESSION_MESSAGE)
     _remembered_seats[sid] = seat
