@@ -65,6 +65,11 @@ _SENTENCE, _CLAUSE, _TITLE_START, _TITLE_END = ".", ",", "<", ">"
 _BOUNDARIES = frozenset((_SENTENCE, _CLAUSE, _TITLE_START, _TITLE_END))
 _CLAUSE_WORDS = frozenset(("but", "though", "although", "however", "yet", "whereas", "except"))
 _POSSESSIVES = frozenset(("my", "mine"))
+# Someone named after one of these (with a determiner between or not) is an object, not who the
+# phrase is about: "signed the truck over to my boy and found a home for the dog".
+_OBJECT_PREPOSITIONS = frozenset(("to", "for", "from", "at", "by", "than", "towards", "off", "w"))
+_DETERMINERS = frozenset(("my", "me", "our", "the", "a", "an", "his", "her", "their", "this", "that"))
+_NEXT_VERB = frozenset(("and", "then", "n", "so", "before"))
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'’]*")
 _HIDDEN = "#"  # stands in for a harmless idiom; not a word, so no phrase can match across it
 _NEVER = re.compile(r"(?!)")
@@ -338,8 +343,16 @@ class _Reading:
             return "past_recovery"
         found.lowered = time == "past"
         is_mention = found.kind == "mention"
-        if is_mention and self._compound(found) and not self._now(found, writer=False):
-            return "topic"
+        if is_mention and self._compound(found):
+            if not self._now(found, writer=False):
+                return "topic"
+            # "the overdose scene tonight": a film or a leaflet named in its sentence makes the
+            # compound a topic even when told of now, unless the writer is in the clause.
+            clause, _, _ = self._clause_text(found)
+            if not any(word in self.context.self_words for word in clause.split(" ")):
+                setting = self._setting(found, whole_sentence=True)
+                if setting:
+                    return setting
         if person == "self" or (not person and self._now(found) and not self._counted(found)):
             return ""
         if is_mention or person == "topic":
@@ -385,12 +398,25 @@ class _Reading:
             elif _is_one_of(word, context.other_words) or (
                 index and f"{self.words[index - 1]} {word}" in context.other_words
             ):
+                if self._object(index):
+                    continue
                 return "other"
             elif word in _POSSESSIVES and index < found.first - 2:
                 continue  # "my old meeting": the writer owns a word, and is not the subject
             elif word in context.self_words:
                 return "topic" if topic else "self"
         return "topic" if topic else ""
+
+    def _object(self, index: int) -> bool:
+        """Whether the word at `index` is the object of a preposition that ends its part of the
+        clause, a new verb following ("to my boy and found ..."): not who that verb is about.
+        ("for a patient after an overdose" is about the patient.)"""
+        if index + 1 >= len(self.words) or self.words[index + 1] not in _NEXT_VERB:
+            return False
+        before = index - 1
+        if before >= 0 and self.words[before] in _DETERMINERS:
+            before -= 1
+        return before >= 0 and self.words[before] in _OBJECT_PREPOSITIONS
 
     def _negated(self, first: int) -> bool:
         """Whether a negation governs the phrase at `first` ("I'm not going to ...", "no ...")."""

@@ -47,6 +47,7 @@ HELDOUT_5 = Path(__file__).with_name("risk_heldout_5.csv")
 HELDOUT_6 = Path(__file__).with_name("risk_heldout_6.csv")
 HELDOUT_7 = Path(__file__).with_name("risk_heldout_7.csv")
 HELDOUT_8 = Path(__file__).with_name("risk_heldout_8.csv")
+HELDOUT_9 = Path(__file__).with_name("risk_heldout_9.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Floors just below what the shipped screen measured (recall/precision 0.982/0.902,
 # 0.968/0.913, 0.971/0.928, 0.958/0.935, 0.962/0.927 and 0.967/0.909).
@@ -58,7 +59,8 @@ HELDOUT_FLOORS = {  # (recall, precision)
     HELDOUT_5: (0.96, 0.92),
     HELDOUT_6: (0.96, 0.90),
     HELDOUT_7: (0.98, 0.91),  # its misses were read to build the list shipped after it
-    HELDOUT_8: (0.95, 0.92),
+    HELDOUT_8: (0.95, 0.92),  # its misses were read to build the list shipped after held-out 9
+    HELDOUT_9: (0.92, 0.88),  # the overall target, recall 0.95, not met
 }
 EVERYDAY_FLAGGED_CEILING = 0.02  # measured: 7 of 400 (0.0175)
 # ------------------------------------------------------------------------------------------
@@ -825,3 +827,107 @@ def test_a_job_or_a_past_event_never_hides_a_first_person_risk_now(text: str) ->
     result = screen_text(text)
     assert result.flagged, load_phrase_list().explain(text)
     assert result.urgency == URGENT
+
+
+# Harm to others told as an urge held back, a threat or revenge (NICE NG10; the 988 Lifeline's
+# "rage, seeking revenge"); preparation as quiet acts of order (C-SSRS preparatory behaviour;
+# AFSP: giving away possessions, a sudden calm); any self-injury and a relapse of it (NICE
+# NG225). Several phrasings per pattern, other relatives, possessions, tools and injuries than any
+# held-out text, ESL grammar too.
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # an urge to hurt a child or someone at home, held back
+        ("nearly shook my granddaughter when she wouldnt stop screaming", "harm to others"),
+        ("i wanted to smack my stepson so hard, had to leave the room", "harm to others"),
+        ("walked out before i hit my nephew", "harm to others"),
+        ("grabbed my toddler too hard again tonight", "harm to others"),
+        ("thinking to beat my daughter with the belt so she learns", "harm to others"),
+        # threats, in plain and ESL grammar, a weapon at hand
+        ("if my lodger touch my food again i break his jaw", "harm to others"),
+        ("one more word from my foreman and ill knife him", "harm to others"),
+        ("i swear ill kick his head in when i see him", "harm to others"),
+        ("keep imagining pushing my cousin down the stairs", "harm to others"),
+        ("gonna run my ex over in the car park", "harm to others"),
+        ("going round his place tomorrow with a crowbar", "harm to others"),
+        ("got a blade in my coat for when i see her", "harm to others"),
+        ("the voices keep telling me to hurt my flatmate", "harm to others"),
+        # revenge
+        ("the dealer who ripped me off, he will bleed", "harm to others"),
+        ("she gonna suffer for this", "harm to others"),
+        ("planning my revenge on the guy who robbed my mum", "harm to others"),
+        ("ill make the bookie pay for what he did", "harm to others"),
+        ("that screw wont see christmas if i get my hands on him", "harm to others"),
+        # quiet acts of order
+        ("gave my rosary and good boots to my brother yesterday", "preparation or goodbye"),
+        ("passing my fishing rods to the lad next door, wont need them", "preparation or goodbye"),
+        ("handed my 10 year coin to my sponsor and didnt say why", "preparation or goodbye"),
+        ("gave my cousin all my vinyl and the camera", "preparation or goodbye"),
+        ("put the house in my sons name this week", "preparation or goodbye"),
+        ("signed the ute over to my brother", "preparation or goodbye"),
+        ("wrote a list of who gets what, it's on the fridge", "preparation or goodbye"),
+        ("sorted out who gets my watch", "preparation or goodbye"),
+        ("feel at peace now that i have decided", "preparation or goodbye"),
+        ("settling my affairs before the weekend", "preparation or goodbye"),
+        ("rehomed the cats with my neighbour", "preparation or goodbye"),
+        # any self-injury, and a relapse of it
+        ("been biting my wrists till they bruise", "self-harm"),
+        ("dug my nails into my palms until they bled", "self-harm"),
+        ("i keep banging my head against the wall when it gets loud", "self-harm"),
+        ("put my fist through the mirror", "self-harm"),
+        ("pressed a lighter to my arm during the meeting", "self-harm"),
+        ("burnt me leg with a lighter", "self-harm"),
+        ("took the blade out of my sharpener again", "self-harm"),
+        ("went back to the razor last night", "self-harm"),
+        ("relapsed on cutting after 6 months", "self-harm"),
+        ("reset my sh counter this morning", "self-harm"),
+        ("clean from self harm and then tonight back to day one", "self-harm"),
+        ("fresh marks on my thighs again", "self-harm"),
+    ],
+)
+def test_urges_threats_quiet_order_and_any_self_injury_are_flagged(text: str, reason: str) -> None:
+    result = screen_text(text)
+    assert result.flagged, (text, load_phrase_list().explain(text))
+    assert reason in result.reasons, (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # idioms shaped like threats
+        "I could kill my brother for eating my chips",
+        "i'll murder my flatmate if she finishes the milk again",
+        "gonna batter the lads at pool tonight",
+        "hit my sister up later about the bbq",
+        "throwing my grandson a party on sunday",
+        "careful, you'll break your neck on that ladder",
+        "working on my revenge body for summer",
+        "took the hammer round to fix her shelves",
+        "my boss will kill me if im late",
+        # ordinary gifts and wills, told with their reason
+        "gave my old coat to the charity shop",
+        "gave my old laptop to my nephew for school",
+        "gave my guitar to my niece for her birthday",
+        "gave my old bike to my neighbour since i got a new one",
+        "we made our wills after the baby was born",
+        "the solicitor helped mum and dad with their wills",
+        # injuries that are not self-injury
+        "hurt my knee playing football",
+        "bit my tongue in the tackle at rugby",
+        "banged my head on the cupboard door",
+        "cut me hand on a tin can",
+        "the dog bit my hand at the park",
+        "new bruises on my legs from football",
+        # contexts made tighter
+        "the soap had an overdose scene tonight, good they showed the helpline",
+        "handing out the self-harm leaflet at the fair",
+        "folks think we kill people on the ward, we dont",
+    ],
+)
+def test_idioms_gifts_wills_and_injuries_near_the_new_phrases_stay_clear(text: str) -> None:
+    assert screen_text(text) == NOT_FLAGGED, (text, load_phrase_list().explain(text))
+
+
+def test_someone_named_as_an_object_is_not_who_the_next_verb_is_about() -> None:
+    assert screen_text("signed the bike over to my sister and found a home for the cat").flagged
+    assert not screen_text("interpreting for a patient after a suicide attempt").flagged
