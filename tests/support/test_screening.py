@@ -48,6 +48,7 @@ HELDOUT_6 = Path(__file__).with_name("risk_heldout_6.csv")
 HELDOUT_7 = Path(__file__).with_name("risk_heldout_7.csv")
 HELDOUT_8 = Path(__file__).with_name("risk_heldout_8.csv")
 HELDOUT_9 = Path(__file__).with_name("risk_heldout_9.csv")
+HELDOUT_10 = Path(__file__).with_name("risk_heldout_10.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Floors just below what the shipped screen measured (recall/precision 0.982/0.902,
 # 0.968/0.913, 0.971/0.928, 0.958/0.935, 0.962/0.927 and 0.967/0.909).
@@ -60,9 +61,10 @@ HELDOUT_FLOORS = {  # (recall, precision)
     HELDOUT_6: (0.96, 0.90),
     HELDOUT_7: (0.98, 0.91),  # its misses were read to build the list shipped after it
     HELDOUT_8: (0.95, 0.92),  # its misses were read to build the list shipped after held-out 9
-    HELDOUT_9: (0.92, 0.88),  # the overall target, recall 0.95, not met
+    HELDOUT_9: (0.93, 0.88),  # the overall target, recall 0.95, not met
+    HELDOUT_10: (0.93, 0.88),  # nor here
 }
-EVERYDAY_FLAGGED_CEILING = 0.02  # measured: 7 of 400 (0.0175)
+EVERYDAY_FLAGGED_CEILING = 0.02  # measured: 8 of 400 (0.02), at the ceiling
 # ------------------------------------------------------------------------------------------
 
 # Floors just below the figures measured (see docs/safety.md). Raise them when the list gets
