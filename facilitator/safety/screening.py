@@ -65,41 +65,11 @@ _SENTENCE, _CLAUSE, _TITLE_START, _TITLE_END = ".", ",", "<", ">"
 _BOUNDARIES = frozenset((_SENTENCE, _CLAUSE, _TITLE_START, _TITLE_END))
 _CLAUSE_WORDS = frozenset(("but", "though", "although", "however", "yet", "whereas", "except"))
 _POSSESSIVES = frozenset(("my", "mine"))
-# Someone named after one of these (with a determiner between or not) is an object, not who the
-# phrase is about: "signed the truck over to my boy and found a home for the dog".
-_OBJECT_PREPOSITIONS = frozenset(("to", "for", "from", "at", "by", "than", "towards", "off", "w"))
-_DETERMINERS = frozenset(("my", "me", "our", "the", "a", "an", "his", "her", "their", "this", "that"))
-_NEXT_VERB = frozenset(("and", "then", "n", "so", "before"))
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'’]*")
 _HIDDEN = "#"  # stands in for a harmless idiom; not a word, so no phrase can match across it
 _NEVER = re.compile(r"(?!)")
 _KINDS = ("phrase", "mention", "cue")
 _CLAUSE_END = r"(?= [.,<>]|$)"  # <end>: the clause (or the text) ends here
-# Topic words as counted events ("three overdoses", "suicides"): not the writer's own state.
-# (Read as the text is: a letter typed twice once, "three" -> "thre".)
-_COUNTED_NOUNS = frozenset(("overdoses", "suicides", "ods"))
-_COUNT_WORDS = frozenset(
-    re.sub(r"([a-z])\1+", r"\1", word)
-    for word in (
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "several",
-        "many",
-        "multiple",
-        "few",
-        "dozens",
-        "hundreds",
-        "numerous",
-        "another",
-    )
-)
 
 
 @dataclass(frozen=True)
@@ -151,6 +121,11 @@ class Context:
     self_words: frozenset[str]
     other_words: frozenset[str]
     topic_words: frozenset[str]  # "about", "see", "treat": the phrase is a topic, not the writer
+    object_prepositions: frozenset[str]  # "to", "for": someone named after one is an object ...
+    determiners: frozenset[str]  # ... with one of these between or not ("to my boy") ...
+    next_verbs: frozenset[str]  # ... when one of these follows ("to my boy and found ...")
+    counted_nouns: frozenset[str]  # "overdoses": a topic word counted as events
+    count_words: frozenset[str]  # "three", "several": before a topic word, it counts events
     settings: Mapping[str, re.Pattern[str]]  # prevention_work, professional, fiction_media
     compounds: frozenset[str]  # "prevention", "scene": after a mention, it names a topic
     present: re.Pattern[str]
@@ -369,7 +344,7 @@ class _Reading:
             return False
         last = self.words[found.last - 1]
         before = self.words[found.first - 1] if found.first else ""
-        return last in _COUNTED_NOUNS or before.isdigit() or before in _COUNT_WORDS
+        return last in self.context.counted_nouns or before.isdigit() or before in self.context.count_words
 
     def _compound(self, found: _Found) -> bool:
         """A topic word used as a modifier: "suicide prevention", "overdose awareness"."""
@@ -411,12 +386,13 @@ class _Reading:
         """Whether the word at `index` is the object of a preposition that ends its part of the
         clause, a new verb following ("to my boy and found ..."): not who that verb is about.
         ("for a patient after an overdose" is about the patient.)"""
-        if index + 1 >= len(self.words) or self.words[index + 1] not in _NEXT_VERB:
+        context = self.context
+        if index + 1 >= len(self.words) or self.words[index + 1] not in context.next_verbs:
             return False
         before = index - 1
-        if before >= 0 and self.words[before] in _DETERMINERS:
+        if before >= 0 and self.words[before] in context.determiners:
             before -= 1
-        return before >= 0 and self.words[before] in _OBJECT_PREPOSITIONS
+        return before >= 0 and self.words[before] in context.object_prepositions
 
     def _negated(self, first: int) -> bool:
         """Whether a negation governs the phrase at `first` ("I'm not going to ...", "no ...")."""
@@ -736,6 +712,11 @@ def _context(table: Mapping[str, object], word_groups: Mapping[str, str]) -> Con
         self_words=words("person", "self"),
         other_words=words("person", "others"),
         topic_words=words("person", "topic_words"),
+        object_prepositions=words("person", "object_prepositions"),
+        determiners=words("person", "determiners"),
+        next_verbs=words("person", "next_verbs"),
+        counted_nouns=words("person", "counted_nouns"),
+        count_words=words("person", "count_words"),
         settings=MappingProxyType(
             {name: phrases("settings", name) for name in settings if name != "compounds"}
         ),
