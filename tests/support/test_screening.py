@@ -621,6 +621,12 @@ def test_harmless_contexts_are_not_flagged(context: str, text: str) -> None:
         "i used to cut and ive started again",
         "two years clean but i relapsed and cut last night",
         "my friend self harms and i want to kill myself",
+        # a job or a past event named beside it
+        "I'm a nurse and tonight I'm going to take the lot",
+        "paramedic here, did two overdoses on shift and I want to overdose myself",
+        "after mum died I want to die, today is awful",
+        "as a researcher on suicide I know I am suicidal right now",
+        "two overdoses this month and I dont care if I wake up",
     ],
 )
 def test_a_first_person_risk_now_wins_over_a_harmless_context(text: str) -> None:
@@ -813,22 +819,6 @@ def test_preparation_and_an_amount_just_taken_are_flagged_urgent(text: str, reas
 )
 def test_work_prevention_fiction_and_recovered_pasts_are_not_flagged(context: str, text: str) -> None:
     assert screen_text(text) == NOT_FLAGGED, (context, load_phrase_list().explain(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "I'm a nurse and tonight I'm going to take the lot",
-        "paramedic here, did two overdoses on shift and I want to overdose myself",
-        "after mum died I want to die, today is awful",
-        "as a researcher on suicide I know I am suicidal right now",
-        "two overdoses this month and I dont care if I wake up",
-    ],
-)
-def test_a_job_or_a_past_event_never_hides_a_first_person_risk_now(text: str) -> None:
-    result = screen_text(text)
-    assert result.flagged, load_phrase_list().explain(text)
-    assert result.urgency == URGENT
 
 
 # Harm to others told as an urge held back, a threat or revenge (NICE NG10; the 988 Lifeline's
