@@ -32,6 +32,8 @@ MIN_NEAR_MISS_LENGTH = 6
 GAP_WORDS = 3
 NEGATION_REACH = 6  # words between a negation and the phrase it governs, all of them fillers
 SUBJECT_REACH = 8  # words looked back for who a phrase is about
+TITLE_REACH = 5  # words after a quoted span in which a media word ("film", "song") makes it a title
+CUES_TOGETHER = 2  # cues of a `cues_together` construct, apart, that count ("cancelled ..., paid off ...")
 # The reason a list in the older `[risk_phrases]` form (one list per category) gives its flags.
 LEGACY_REASONS = MappingProxyType(
     {
@@ -55,14 +57,17 @@ _PHRASE_PART = re.compile(
     r"\(([^()\[\]{}]*)\)|\[([^()\[\]{}]*)\]|\{(\w+)\}|(\.\.\.)|(<end>)|([^\s()\[\]{}]+)"
 )
 # Where a written text is cut: sentence ends, clause breaks (a comma, colon or dash before a
-# space), and quoted spans, which may be titles ("Suicide Squad", 'Better Off Dead').
+# space, an opening bracket unless a short aside closes it: "my daughter (14) is"), and quoted
+# spans, which may be titles ("Suicide Squad", 'Better Off Dead').
 _BREAKS = re.compile(
     r"(?P<sentence>[.!?;]+(?=\s|$)|\n+)"
-    r"|(?P<clause>[,:]+(?=\s|$)|\s[-–—]+\s|\()"
+    r"|(?P<clause>[,:]+(?=\s|$)|\s[-–—]+\s|\((?![^()\n]{1,15}\)))"
     r'|(?P<quoted>"[^"\n]{1,80}"|“[^”\n]{1,80}”|(?<!\w)[\'‘](?:[^\'‘’\n]|(?<=\w)[\'’](?=\w)){1,80}[\'’](?!\w))'
 )
+_SENTENCE_END = re.compile(r"[.!?;\n]")
 _SENTENCE, _CLAUSE, _TITLE_START, _TITLE_END = ".", ",", "<", ">"
 _BOUNDARIES = frozenset((_SENTENCE, _CLAUSE, _TITLE_START, _TITLE_END))
+_NOT_NOUNS = ("ed", "ing", "al", "aly")  # endings of a verb or an adjective ("aly": "suicidally")
 _CLAUSE_WORDS = frozenset(("but", "though", "although", "however", "yet", "whereas", "except"))
 _POSSESSIVES = frozenset(("my", "mine"))
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'’]*")
@@ -108,6 +113,7 @@ class Construct:
     mentions: tuple[RiskPhrase, ...]  # bare topic words: harmless in a context that names them
     cues: tuple[RiskPhrase, ...]  # harmless alone: count when taken up, or beside another risk
     patterns: Mapping[str, re.Pattern[str]]  # kind (phrase, mention, cue) -> any of them
+    cues_together: bool = False  # two or more of its cues, apart, count with nothing else
 
     def entries(self, kind: str) -> tuple[RiskPhrase, ...]:
         """The phrases, mentions or cues."""
@@ -133,14 +139,26 @@ class Context:
     past: re.Pattern[str]
     past_events: re.Pattern[str]  # "after Mum died": a distant past when the phrase is told in the past
     past_verbs: frozenset[str]  # "was", "wanted", "had": the phrase is told in the past
+    past_after: re.Pattern[str]  # "... wanted to die. That was three years ago.": the next sentence
     recovered_now: re.Pattern[str]
     negation_cues: frozenset[str]
     negation_fillers: frozenset[str]
     negation_blockers: re.Pattern[str]
     reassurances: re.Pattern[str]
+    questions: re.Pattern[str]  # "asked if i had ...": a phrase asked about, not stated
+    answers_yes: re.Pattern[str]  # "i said yes": the writer's own
+    answers_no: re.Pattern[str]  # "said no and meant it": negated
     echoes: re.Pattern[str]
     echo_entries: tuple[RiskPhrase, ...]
     title_cues: frozenset[str]
+    title_after: frozenset[str] = frozenset()  # "'Better Off Dead', the 80s film": a title
+    speech_cues: frozenset[str] = frozenset()  # "keeps saying 'kms'": someone's words, in the clause
+    voice_cues: frozenset[str] = frozenset()  # "my brain keeps playing 'kill yourself'": never a title
+
+    @property
+    def quotes(self) -> tuple[frozenset[str], ...]:
+        """The words that decide how a quoted span is read (see `_cut`)."""
+        return (self.title_cues, self.title_after, self.speech_cues, self.voice_cues)
 
 
 @dataclass
@@ -184,7 +202,7 @@ class PhraseList:
         """Screen one text: what counts, its categories, entries, reasons and urgency."""
         kept: list[_Found] = []
         urgent = False
-        for reading in {self._without_idioms_or_typos(r) for r in _readings(text, self.context.title_cues)}:
+        for reading in {self._without_idioms_or_typos(r) for r in _readings(text, self.context.quotes)}:
             found, is_urgent = _Reading(reading, self).weigh()
             kept += found
             urgent = urgent or (bool(found) and is_urgent)
@@ -205,7 +223,7 @@ class PhraseList:
     def explain(self, text: str) -> list[str]:
         """Each phrase found in text and what its context made of it, for tests and tuning."""
         lines = []
-        for reading in {self._without_idioms_or_typos(r) for r in _readings(text, self.context.title_cues)}:
+        for reading in {self._without_idioms_or_typos(r) for r in _readings(text, self.context.quotes)}:
             weighed = _Reading(reading, self)
             weighed.weigh()
             for f in weighed.found:
@@ -265,9 +283,12 @@ class _Reading:
         for found in self.found:
             found.discounted = self._discount(found)
         kept = [f for f in self.found if not f.discounted and f.kind != "cue"]
+        cues = [f for f in self.found if not f.discounted and f.kind == "cue"]
         if kept:  # a means named beside a risk that counts names the method
-            kept += [f for f in self.found if not f.discounted and f.kind == "cue"]
-        discounted = [f for f in self.found if f.discounted or (f.kind == "cue" and not kept)]
+            kept += cues
+        else:  # acts each ordinary alone, several together: "cancelled ..., paid off ..."
+            kept += _together(cues)
+        discounted = [f for f in self.found if f.discounted or (f.kind == "cue" and f not in kept)]
         echoes = self._echoes(discounted) if discounted else []
         negated = any(f.discounted == "negated" for f in self.found) or bool(
             self.context.reassurances.search(self.text)
@@ -308,6 +329,9 @@ class _Reading:
         """Why a phrase does not count here, or "" when it does."""
         if self.in_title[found.first]:
             return "quoted_title"
+        answer = self._answer(found)
+        if answer:
+            return "" if answer == "yes" else "negated"
         person = self._person(found)
         if person == "other":
             return "third_person"
@@ -325,17 +349,46 @@ class _Reading:
             # compound a topic even when told of now, unless the writer is in the clause.
             clause, _, _ = self._clause_text(found)
             if not any(word in self.context.self_words for word in clause.split(" ")):
-                setting = self._setting(found, whole_sentence=True)
+                setting = self._setting(found, "sentence")
                 if setting:
                     return setting
         if person == "self" or (not person and self._now(found) and not self._counted(found)):
             return ""
         if is_mention or person == "topic":
-            # A topic word takes its setting from its sentence; a statement, from its clause.
-            setting = self._setting(found, whole_sentence=is_mention)
+            # A topic word takes its setting from its sentence or, when it is told as a topic (a
+            # noun, counted, or after "about") and is not its whole clause, from a frame set
+            # earlier in the text ("did my shift on the crisis line. 2 calls about suicide");
+            # never an act or a state told without its subject ("overdosed last night.",
+            # "suicidal."); a statement, from its clause.
+            setting = self._setting(found, "sentence" if is_mention else "clause")
+            told_as_topic = person == "topic" or self._counted(found) or self._noun(found)
+            if not setting and is_mention and told_as_topic and not self._alone(found):
+                setting = self._setting(found, "so far")
             if setting:
                 return setting
         return ""
+
+    def _noun(self, found: _Found) -> bool:
+        """Whether a topic word is a noun ("suicide", "an od"), not a verb or an adjective told
+        without its subject ("overdosed", "self harming", "suicidal", "odd" for OD'd)."""
+        word = self.words[found.last - 1]
+        return not (word.endswith(_NOT_NOUNS) or word == "odd")
+
+    def _alone(self, found: _Found) -> bool:
+        """Whether a phrase is its clause, word for word ("suicidal."): a statement, even bare."""
+        clause, _, _ = self._clause_text(found)
+        return not clause.replace("_", "").strip(" .,<>")
+
+    def _answer(self, found: _Found) -> str:
+        """For a phrase asked about ("the nurse asked if i had thoughts of suicide"), the writer's
+        answer anywhere in the text: "yes" (theirs, whoever asked), "no" (negated) or ""."""
+        start = self.offsets[self._clause_start(found.first)]
+        if not self.context.questions.search(self.text[start : self.offsets[found.first]]):
+            return ""
+        answers = self.text.replace(f" {_CLAUSE} ", " ")  # "honestly, no" is one answer
+        if self.context.answers_yes.search(answers):
+            return "yes"
+        return "no" if self.context.answers_no.search(answers) else ""
 
     def _counted(self, found: _Found) -> bool:
         """A topic word counted as events, not the writer's state: "three overdoses", "2 ODs",
@@ -438,22 +491,33 @@ class _Reading:
             return ""
         if context.recovery.search(clause):
             return "recovered"
-        if context.past.search(clause) or (
-            context.past_events.search(clause)
-            and any(word in context.past_verbs for word in self.words[max(found.first - 2, 0) : found.last])
+        told_in_past = any(
+            word in context.past_verbs for word in self.words[max(found.first - 2, 0) : found.last]
+        )
+        if (
+            context.past.search(clause)
+            or (context.past_events.search(clause) and told_in_past)
+            or context.past_after.match(self._next_sentence(found))
         ):
             return "recovered" if context.recovered_now.search(self.text) else "past"
         return ""
 
-    def _setting(self, found: _Found, whole_sentence: bool) -> str:
-        """The harmless setting (prevention work, a job, a film) named around a phrase, if any."""
-        if whole_sentence:
+    def _next_sentence(self, found: _Found) -> str:
+        """The words of the sentence after a phrase's own ("" at the end of the text)."""
+        following = self.sentence[found.first] + 1
+        words = zip(self.words, self.sentence, strict=True)
+        return " ".join(word for word, sentence in words if sentence == following and word != _SENTENCE)
+
+    def _setting(self, found: _Found, scope: str) -> str:
+        """The harmless setting (prevention work, a job, a film) named around a phrase, if any:
+        in its clause, its sentence, or its sentence and those before it ("so far")."""
+        if scope == "clause":
+            text, _, _ = self._clause_text(found)
+        else:
             sentence = self.sentence[found.first]
-            start = self.sentence.index(sentence)
+            start = 0 if scope == "so far" else self.sentence.index(sentence)
             end = len(self.sentence) - self.sentence[::-1].index(sentence)
             text = " ".join(self.words[start:end])
-        else:
-            text, _, _ = self._clause_text(found)
         for name, pattern in self.context.settings.items():
             if pattern.search(text):
                 return name
@@ -478,6 +542,21 @@ class _Reading:
             )
             echoes.append((_Found(echoed.construct, entries, first, last, "phrase"), echoed))
         return echoes
+
+
+def _together(cues: list[_Found]) -> list[_Found]:
+    """The cues of each `cues_together` construct with `CUES_TOGETHER` or more of them in a text,
+    apart (not overlapping): preparation told as several ordinary acts, a plan as a booking and a
+    stay alone."""
+    together: list[_Found] = []
+    for name in dict.fromkeys(f.construct.name for f in cues if f.construct.cues_together):
+        apart: list[_Found] = []
+        for found in sorted((f for f in cues if f.construct.name == name), key=lambda f: (f.first, -f.last)):
+            if not apart or found.first >= apart[-1].last:
+                apart.append(found)
+        if len(apart) >= CUES_TOGETHER:
+            together += apart
+    return together
 
 
 def _is_one_of(word: str, words: frozenset[str]) -> bool:
@@ -507,9 +586,17 @@ def _collapse_repeats(text: str) -> str:
     return _REPEATED_LETTER.sub(r"\1", text)
 
 
-def _cut(text: str, title_cues: frozenset[str]) -> str:
+def _cut(text: str, quotes: tuple[frozenset[str], ...]) -> str:
     """The folded words of a text with its breaks as words of their own: "." between sentences,
-    "," between clauses, "<" and ">" around a quoted title."""
+    "," between clauses, "<" and ">" around a quoted title.
+
+    A quoted span is a title when it is Title Case, followed by "by" or, within a few words of
+    its sentence, by a media word ("'better off dead', the 80s film"), or comes just after a title
+    cue ("watched"), unless the writer's own head is what plays or says it ("my brain keeps
+    playing 'kill yourself'"). Words someone says ("keeps saying 'kms'") and those of the
+    writer's head are read in their clause, so who says them is its subject; any other quoted
+    span is a clause of its own."""
+    title_cues, title_after, speech_cues, voice_cues = quotes
     parts: list[str] = []
     position = 0
     for match in _BREAKS.finditer(text):
@@ -521,10 +608,21 @@ def _cut(text: str, title_cues: frozenset[str]) -> str:
             parts.append(_CLAUSE)
         else:
             quoted = match[0][1:-1]
-            before = " ".join(parts)[-60:].split(" ")[-4:]
-            after = text[match.end() : match.end() + 4].strip().lower()
-            if _looks_like_title(quoted) or after.startswith("by") or any(w in title_cues for w in before):
+            # Read as the cue words are (repeated letters once: "called" is "caled").
+            before = _collapse_repeats(" ".join(parts)[-60:]).split(" ")[-4:]
+            after = _collapse_repeats(
+                _fold(_SENTENCE_END.split(text[match.end() : match.end() + 80], 1)[0])
+            ).split(" ")
+            voiced = any(w in voice_cues for w in before)
+            if (
+                _looks_like_title(quoted)
+                or after[0] == "by"
+                or any(w in title_after for w in after[:TITLE_REACH])
+                or (not voiced and any(w in title_cues for w in before))
+            ):
                 parts += [_TITLE_START, _fold(quoted), _TITLE_END]
+            elif voiced or any(w in speech_cues for w in before):
+                parts += [_fold(quoted), _CLAUSE]
             else:
                 parts += [_CLAUSE, _fold(quoted), _CLAUSE]
     parts.append(_fold(text[position:]))
@@ -545,9 +643,9 @@ def _looks_like_title(quoted: str) -> bool:
     return len(words) >= 2 and all(word[0].isupper() for word in significant)
 
 
-def _readings(text: str, title_cues: frozenset[str]) -> set[str]:
+def _readings(text: str, quotes: tuple[frozenset[str], ...]) -> set[str]:
     """The cut text and, when it has three or more spaced-out letters, them joined too."""
-    cut = _cut(text, title_cues)
+    cut = _cut(text, quotes)
     readings = {cut}
     if _SPACED_LETTERS.search(cut):
         readings.add(_SPACED_LETTERS.sub(_joined_letters, cut))
@@ -646,6 +744,7 @@ def _constructs(data: Mapping[str, object], word_groups: Mapping[str, str]) -> I
             bool(table.get("always_urgent", False)),
             {kind: _strings(table.get(f"{kind}s", []), f"constructs.{name}.{kind}s") for kind in _KINDS},
             word_groups,
+            cues_together=bool(table.get("cues_together", False)),
         )
     legacy = _table(data, "risk_phrases")
     unknown = sorted(set(legacy) - set(CATEGORIES))
@@ -665,6 +764,7 @@ def _construct(
     always_urgent: bool,
     entries: Mapping[str, list[str]],
     word_groups: Mapping[str, str],
+    cues_together: bool = False,
 ) -> Construct:
     compiled: dict[str, tuple[RiskPhrase, ...]] = {}
     patterns: dict[str, re.Pattern[str]] = {}
@@ -684,6 +784,7 @@ def _construct(
         compiled["mention"],
         compiled["cue"],
         MappingProxyType(patterns),
+        cues_together,
     )
 
 
@@ -726,17 +827,24 @@ def _context(table: Mapping[str, object], word_groups: Mapping[str, str]) -> Con
         past=phrases("time", "past"),
         past_events=phrases("time", "past_events"),
         past_verbs=words("time", "past_verbs"),
+        past_after=phrases("time", "past_after"),
         recovered_now=phrases("time", "recovered_now"),
         negation_cues=words("negation", "cues"),
         negation_fillers=words("negation", "fillers"),
         negation_blockers=phrases("negation", "blockers"),
         reassurances=phrases("negation", "reassurances"),
+        questions=phrases("negation", "questions"),
+        answers_yes=phrases("negation", "answers_yes"),
+        answers_no=phrases("negation", "answers_no"),
         echoes=phrases("echoes", "phrases"),
         echo_entries=tuple(
             RiskPhrase(entry, "", re.compile(rf"(?:{_phrase_regex(entry, word_groups)})(?!\S)"))
             for entry in echo_entries
         ),
         title_cues=title_cues,
+        title_after=words("titles", "after"),
+        speech_cues=words("titles", "speech"),
+        voice_cues=words("titles", "voices"),
     )
 
 

@@ -50,23 +50,23 @@ HELDOUT_8 = Path(__file__).with_name("risk_heldout_8.csv")
 HELDOUT_9 = Path(__file__).with_name("risk_heldout_9.csv")
 HELDOUT_10 = Path(__file__).with_name("risk_heldout_10.csv")
 HELDOUT_11 = Path(__file__).with_name("risk_heldout_11.csv")
+HELDOUT_12 = Path(__file__).with_name("risk_heldout_12.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
-# Floors just below what the shipped screen measured (recall/precision 0.982/0.902,
-# 0.968/0.913, 0.971/0.928, 0.958/0.935, 0.962/0.927 and 0.967/0.909).
-HELDOUT_FLOORS = {  # (recall, precision)
-    HELDOUT: (0.98, 0.90),
-    HELDOUT_2: (0.95, 0.91),  # 0.968 until the retrain after held-out 11 moved two texts: 0.957
-    HELDOUT_3: (0.96, 0.92),  # 0.971 until the retrain after held-out 8 moved one text: 0.967
-    HELDOUT_4: (0.95, 0.93),
-    HELDOUT_5: (0.96, 0.92),
-    HELDOUT_6: (0.96, 0.90),
-    HELDOUT_7: (0.98, 0.91),  # its misses were read to build the list shipped after it
-    HELDOUT_8: (0.95, 0.92),  # its misses were read to build the list shipped after held-out 9
-    HELDOUT_9: (0.92, 0.88),  # recall 0.95 not met; 0.934, then 0.929 after held-out 11's retrain
-    HELDOUT_10: (0.93, 0.88),  # nor here
-    HELDOUT_11: (0.95, 0.90),  # scored once, fresh: 0.953 / 0.910
+HELDOUT_FLOORS = {  # (recall, precision): the figures after held-out 12, rounded down (docs/safety.md)
+    HELDOUT: (0.98, 0.91),
+    HELDOUT_2: (0.96, 0.91),
+    HELDOUT_3: (0.97, 0.95),
+    HELDOUT_4: (0.96, 0.94),
+    HELDOUT_5: (0.96, 0.93),
+    HELDOUT_6: (0.97, 0.92),
+    HELDOUT_7: (0.98, 0.92),  # its misses were read to build the list shipped after it
+    HELDOUT_8: (0.98, 0.94),  # its misses were read to build the list shipped after held-out 9
+    HELDOUT_9: (0.95, 0.92),
+    HELDOUT_10: (0.95, 0.91),
+    HELDOUT_11: (0.97, 0.96),  # fresh: 0.953 / 0.910; then the list was widened from its misses
+    HELDOUT_12: (0.92, 0.89),  # fresh: 0.936 / 0.901; the overall target, recall 0.95, not met
 }
-EVERYDAY_FLAGGED_CEILING = 0.02  # measured: 7 of 400 (0.0175)
+EVERYDAY_FLAGGED_CEILING = 0.02  # measured: 8 of 400 (0.02), at the ceiling
 # ------------------------------------------------------------------------------------------
 
 # Floors just below the figures measured (see docs/safety.md). Raise them when the list gets
@@ -565,6 +565,21 @@ def test_the_lists_precision_and_recall_on_what_it_was_tuned_on_stay_above_their
         ("im going to hurt my husband", "harm to others"),
         ("i want to strangle my boss", "harm to others"),
         ("im scared ill shake the baby", "harm to others"),
+        # an inner voice, a search with no object, a cut told small, covering up in the heat,
+        # spirits and pills, one more box from one more shop, no future, not safe in one's head
+        ("my head keeps whispering 'just die'", "suicidal thoughts"),
+        ("spent hours googling which works quickest", "method or means"),
+        ("only cut a little tonight", "self-harm"),
+        ("in a hoodie in 31 degrees again", "self-harm"),
+        ("long sleeves through the heatwave, you know why", "self-harm"),
+        ("downed a whole bottle of vodka and took my mums tablets", "overdose"),
+        ("got the co-codamol from another chemist so they wouldnt ask", "preparation or goodbye"),
+        ("cant imagine myself reaching 40", "hopelessness"),
+        ("they would be free if i wasnt around", "hopelessness"),
+        ("wouldnt mind slipping away", "wish to be dead"),
+        ("praying never to wake up", "wish to be dead"),
+        ("havent felt safe with myself since the weekend", "not safe right now"),
+        ("please dont leave me on my own after the meeting", "not safe right now"),
     ],
 )
 def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> None:
@@ -607,6 +622,35 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         ("negated_clear", "im not suicidal, just exhausted"),
         ("negated_clear", "no self harm urges this week"),
         ("negated_clear", "id never hurt my daughter"),
+        # a setting named earlier in the text frames its topic words; a part of a work or a
+        # lesson; PSHE, an NGO, a zine; a job with its grade or years; a patient as "pt"
+        ("prevention_work", "finished my samaritans training. the module on overdose was heavy"),
+        ("prevention_work", "volunteered at the helpline last night. four calls about suicide"),
+        ("prevention_work", "we teach a pshe lesson on self harm to year 10"),
+        ("prevention_work", "volunteer with an ngo. so many overdose cases in the city"),
+        ("prevention_work", "printing our zine about suicide and grief for the student union"),
+        ("professional", "district nurse. three overdoses on my rounds today"),
+        ("professional", "detective constable 15 years. attended another suicide today"),
+        ("professional", "reviewed a pt after an od on nights"),
+        ("professional", "two jumpers from the car park this week, rough month on the ambulance"),
+        ("professional", "lecturing pharmacy students on lethal doses tomorrow"),
+        ("fiction_media", "watching a kdrama. in ep 3 the hero tries to overdose"),
+        ("fiction_media", "the game's cutscenes show a suicide and it was handled well"),
+        ("fiction_media", "the self harm chapters in that memoir were hard going"),
+        ("quoted_title", "'better off dead' is a great 80s film"),
+        ("quoted_title", "'overdose' is such a banger"),
+        ("quoted_title", "the workshop was called 'talking about suicide'"),
+        ("quoted_title", "blasting 'kill yourself' in the car on the way to work"),
+        ("third_person", "my son (15) is self harming and i am lost"),
+        ("third_person", "a lad at youth club keeps saying 'kms' about homework"),
+        ("past_recovery", "took an overdose in 2015. the crisis team saved my life and i am doing well"),
+        ("past_recovery", "was suicidal through most of my twenties. it did not last forever"),
+        ("past_recovery", "five years today since my overdose. still here"),
+        ("past_recovery", "I wanted to die every single day. That was a decade ago. Now I coach football."),
+        ("past_recovery", "attempted suicide at uni. sharing my story at the new members night"),
+        ("negated_clear", "my gp asked if i was having thoughts of suicide. honestly, no."),
+        ("negated_clear", "the nurse asked whether i had hurt myself and i said no and meant it"),
+        ("idiom", "id rather die than ring the bank again"),
     ],
 )
 def test_harmless_contexts_are_not_flagged(context: str, text: str) -> None:
@@ -629,6 +673,21 @@ def test_harmless_contexts_are_not_flagged(context: str, text: str) -> None:
         "after mum died I want to die, today is awful",
         "as a researcher on suicide I know I am suicidal right now",
         "two overdoses this month and I dont care if I wake up",
+        # prevention work, a frame, a book, a third person, reported words, an answer, a past
+        "I teach PSHE and tonight I'm going to take them all",
+        "did my crisis line shift. I want to kill myself tonight",
+        "finished the asist training and honestly i want to die",
+        "the self harm chapters made me cut again",
+        "my daughter (14) is self harming and so am i",
+        "a lad at group keeps saying 'kms' and honestly same",
+        "my gp asked if i had thoughts of suicide and i said yes",
+        "the nurse asked if i was suicidal. i said no but honestly i am",
+        "took an overdose in 2019, therapy saved me, but tonight i want to take another",
+        "my brain keeps playing 'kill yourself' on repeat",
+        # a frame set earlier never covers an act or a state told without its subject
+        "did the first aid course, of course. overdosed last night",
+        "volunteer on the helpline. suicidal.",
+        "pshe lesson today. self harmed after",
     ],
 )
 def test_a_first_person_risk_now_wins_over_a_harmless_context(text: str) -> None:
@@ -789,6 +848,22 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         ("left the keys and a letter on the table", "preparation or goodbye"),
         ("recorded a message for the kids to watch when theyre older", "preparation or goodbye"),
         ("i know where and ive decided when", "plan"),
+        # acts each ordinary alone, two or more together (C-SSRS item 6; AFSP: putting affairs
+        # in order); a plan told as a booking for one; a means got, or a mark, taken up
+        ("cancelled my broadband and paid off the klarna, all sorted now", "preparation or goodbye"),
+        ("wiped my browser history and cancelled all my subscriptions", "preparation or goodbye"),
+        ("didnt renew the tenancy and moved my savings into my daughters account", "preparation or goodbye"),
+        ("wrote the note. rewrote it over and over", "preparation or goodbye"),
+        ("rang all my old mates just to say thank you. sent thank you cards", "preparation or goodbye"),
+        ("arranged for the cats to stay with my sister. paid the rent ahead", "preparation or goodbye"),
+        ("sorted my funeral wishes, hymns chosen", "preparation or goodbye"),
+        ("wrote a letter for the kids just in case", "preparation or goodbye"),
+        ("booked a cabin for saturday. nobody knows where", "plan"),
+        ("reserved a room at the premier inn, party of one. no return", "plan"),
+        ("got a motel room. wont be checking out", "plan"),
+        ("got new blades. havent used them yet", "self-harm"),
+        ("picked up some blades, not for shaving", "self-harm"),
+        ("my scars are fading and i want fresh ones", "self-harm"),
     ],
 )
 def test_preparation_and_an_amount_just_taken_are_flagged_urgent(text: str, reason: str) -> None:
@@ -817,6 +892,14 @@ def test_preparation_and_an_amount_just_taken_are_flagged_urgent(text: str, reas
         ("medication_normal", "collected my prescription from the chemist"),
         ("medication_normal", "counted out my pills for the week"),
         ("ordinary", "bought some climbing gear with my mate"),
+        # one act of order alone, and means named twice in a walk, are everyday
+        ("ordinary", "cancelled my gym membership, too expensive"),
+        ("ordinary", "paid off my credit card today!"),
+        ("ordinary", "booked a hotel in york for the weekend"),
+        ("ordinary", "wrote a quick note for the window cleaner"),
+        ("ordinary", "bought new razors, havent used them yet, the old ones are blunt"),
+        ("ordinary", "my scars are fading and i love it"),
+        ("ordinary", "walked over the harbour bridge to the cliffs"),
     ],
 )
 def test_work_prevention_fiction_and_recovered_pasts_are_not_flagged(context: str, text: str) -> None:
@@ -920,6 +1003,32 @@ def test_urges_threats_quiet_order_and_any_self_injury_are_flagged(text: str, re
 )
 def test_idioms_gifts_wills_and_injuries_near_the_new_phrases_stay_clear(text: str) -> None:
     assert screen_text(text) == NOT_FLAGGED, (text, load_phrase_list().explain(text))
+
+
+def test_cues_count_together_only_in_a_construct_whose_table_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "phrases.toml"
+    path.write_text(
+        """
+        [constructs.order]
+        category = "suicide"
+        reason = "preparation or goodbye"
+        cues_together = true
+        cues = ["cancelled my phone", "paid off my card"]
+
+        [constructs.places]
+        category = "suicide"
+        reason = "method or means"
+        phrases = ["jump off the bridge"]
+        cues = ["the bridge", "the cliff"]
+        """,
+        encoding="utf-8",
+    )
+    phrases = load_phrase_list(path)
+
+    together = screen_text("cancelled my phone and paid off my card", phrases)
+    assert together.reasons == ("preparation or goodbye",)
+    assert not screen_text("cancelled my phone", phrases).flagged
+    assert not screen_text("walked from the bridge to the cliff", phrases).flagged
 
 
 def test_someone_named_as_an_object_is_not_who_the_next_verb_is_about() -> None:
