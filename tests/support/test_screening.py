@@ -52,6 +52,7 @@ HELDOUT_10 = Path(__file__).with_name("risk_heldout_10.csv")
 HELDOUT_11 = Path(__file__).with_name("risk_heldout_11.csv")
 HELDOUT_12 = Path(__file__).with_name("risk_heldout_12.csv")
 HELDOUT_13 = Path(__file__).with_name("risk_heldout_13.csv")
+HELDOUT_14 = Path(__file__).with_name("risk_heldout_14.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 HELDOUT_FLOORS = {  # (recall, precision): the figures after held-out 12, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.91),
@@ -61,12 +62,13 @@ HELDOUT_FLOORS = {  # (recall, precision): the figures after held-out 12, rounde
     HELDOUT_5: (0.96, 0.93),
     HELDOUT_6: (0.97, 0.92),
     HELDOUT_7: (0.98, 0.92),  # its misses were read to build the list shipped after it
-    HELDOUT_8: (0.98, 0.94),  # its misses were read to build the list shipped after held-out 9
+    HELDOUT_8: (0.97, 0.94),  # 0.983, then 0.978 with batch AD (one text)
     HELDOUT_9: (0.95, 0.92),
     HELDOUT_10: (0.95, 0.91),
-    HELDOUT_11: (0.97, 0.96),  # fresh: 0.953 / 0.910; then the list was widened from its misses
+    HELDOUT_11: (0.97, 0.95),  # fresh: 0.953 / 0.910; then the list was widened from its misses; 0.960 with AD
     HELDOUT_12: (0.92, 0.89),  # fresh: 0.936 / 0.901; the overall target, recall 0.95, not met
-    HELDOUT_13: (0.86, 0.92),  # fresh: 0.869 / 0.926; a third of it in Spanish, which the screen does not read
+    HELDOUT_13: (0.94, 0.92),  # fresh: 0.869 / 0.926, most misses in Spanish; 0.944 / 0.929 with batch AD
+    HELDOUT_14: (0.88, 0.87),  # fresh, mostly not English: 0.883 / 0.878 with batch AD (0.369 without)
 }
 EVERYDAY_FLAGGED_CEILING = 0.02  # measured: 8 of 400 (0.02), at the ceiling
 # ------------------------------------------------------------------------------------------
