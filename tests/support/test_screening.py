@@ -65,7 +65,7 @@ HELDOUT_FLOORS = {  # (recall, precision): the figures after held-out 12, rounde
     HELDOUT_8: (0.97, 0.94),  # 0.983, then 0.978 with batch AD (one text)
     HELDOUT_9: (0.95, 0.92),
     HELDOUT_10: (0.95, 0.91),
-    HELDOUT_11: (0.97, 0.95),  # fresh: 0.953 / 0.910; then the list was widened from its misses; 0.960 with AD
+    HELDOUT_11: (0.97, 0.95),  # fresh: 0.953 / 0.910; the list then widened from its misses; AD: 0.960
     HELDOUT_12: (0.92, 0.89),  # fresh: 0.936 / 0.901; the overall target, recall 0.95, not met
     HELDOUT_13: (0.94, 0.92),  # fresh: 0.869 / 0.926, most misses in Spanish; 0.944 / 0.929 with batch AD
     HELDOUT_14: (0.88, 0.87),  # fresh, mostly not English: 0.883 / 0.878 with batch AD (0.369 without)
