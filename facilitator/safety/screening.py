@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Literal
 
 CATEGORIES = ("harm_to_others", "overdose", "self_harm", "suicide")
 URGENT, LOWER = "urgent", "lower"
@@ -121,6 +122,16 @@ class Construct:
 
 
 @dataclass(frozen=True)
+class QuoteCues:
+    """The words around a quoted span that decide how it is read (see `_cut`)."""
+
+    titles_before: frozenset[str]  # "watched 'Better Off Dead'": a title
+    titles_after: frozenset[str]  # "'Better Off Dead', the 80s film": a title
+    speech: frozenset[str]  # "keeps saying 'kms'": someone's words, read in their clause
+    voices: frozenset[str]  # "my brain keeps playing 'kill yourself'": never a title
+
+
+@dataclass(frozen=True)
 class Context:
     """The words that weigh a phrase in its clause: person, time, negation, settings, echoes."""
 
@@ -150,15 +161,7 @@ class Context:
     answers_no: re.Pattern[str]  # "said no and meant it": negated
     echoes: re.Pattern[str]
     echo_entries: tuple[RiskPhrase, ...]
-    title_cues: frozenset[str]
-    title_after: frozenset[str] = frozenset()  # "'Better Off Dead', the 80s film": a title
-    speech_cues: frozenset[str] = frozenset()  # "keeps saying 'kms'": someone's words, in the clause
-    voice_cues: frozenset[str] = frozenset()  # "my brain keeps playing 'kill yourself'": never a title
-
-    @property
-    def quotes(self) -> tuple[frozenset[str], ...]:
-        """The words that decide how a quoted span is read (see `_cut`)."""
-        return (self.title_cues, self.title_after, self.speech_cues, self.voice_cues)
+    quotes: QuoteCues
 
 
 @dataclass
@@ -508,7 +511,7 @@ class _Reading:
         words = zip(self.words, self.sentence, strict=True)
         return " ".join(word for word, sentence in words if sentence == following and word != _SENTENCE)
 
-    def _setting(self, found: _Found, scope: str) -> str:
+    def _setting(self, found: _Found, scope: Literal["clause", "sentence", "so far"]) -> str:
         """The harmless setting (prevention work, a job, a film) named around a phrase, if any:
         in its clause, its sentence, or its sentence and those before it ("so far")."""
         if scope == "clause":
@@ -586,7 +589,7 @@ def _collapse_repeats(text: str) -> str:
     return _REPEATED_LETTER.sub(r"\1", text)
 
 
-def _cut(text: str, quotes: tuple[frozenset[str], ...]) -> str:
+def _cut(text: str, quotes: QuoteCues) -> str:
     """The folded words of a text with its breaks as words of their own: "." between sentences,
     "," between clauses, "<" and ">" around a quoted title.
 
@@ -596,7 +599,6 @@ def _cut(text: str, quotes: tuple[frozenset[str], ...]) -> str:
     playing 'kill yourself'"). Words someone says ("keeps saying 'kms'") and those of the
     writer's head are read in their clause, so who says them is its subject; any other quoted
     span is a clause of its own."""
-    title_cues, title_after, speech_cues, voice_cues = quotes
     parts: list[str] = []
     position = 0
     for match in _BREAKS.finditer(text):
@@ -613,15 +615,15 @@ def _cut(text: str, quotes: tuple[frozenset[str], ...]) -> str:
             after = _collapse_repeats(
                 _fold(_SENTENCE_END.split(text[match.end() : match.end() + 80], 1)[0])
             ).split(" ")
-            voiced = any(w in voice_cues for w in before)
+            voiced = any(w in quotes.voices for w in before)
             if (
                 _looks_like_title(quoted)
                 or after[0] == "by"
-                or any(w in title_after for w in after[:TITLE_REACH])
-                or (not voiced and any(w in title_cues for w in before))
+                or any(w in quotes.titles_after for w in after[:TITLE_REACH])
+                or (not voiced and any(w in quotes.titles_before for w in before))
             ):
                 parts += [_TITLE_START, _fold(quoted), _TITLE_END]
-            elif voiced or any(w in speech_cues for w in before):
+            elif voiced or any(w in quotes.speech for w in before):
                 parts += [_fold(quoted), _CLAUSE]
             else:
                 parts += [_CLAUSE, _fold(quoted), _CLAUSE]
@@ -643,7 +645,7 @@ def _looks_like_title(quoted: str) -> bool:
     return len(words) >= 2 and all(word[0].isupper() for word in significant)
 
 
-def _readings(text: str, quotes: tuple[frozenset[str], ...]) -> set[str]:
+def _readings(text: str, quotes: QuoteCues) -> set[str]:
     """The cut text and, when it has three or more spaced-out letters, them joined too."""
     cut = _cut(text, quotes)
     readings = {cut}
@@ -808,7 +810,6 @@ def _context(table: Mapping[str, object], word_groups: Mapping[str, str]) -> Con
 
     settings = _table(table, "settings")
     echo_entries = _strings(_table(table, "echoes").get("phrases", []), "context.echoes.phrases")
-    title_cues = words("titles", "cues")
     return Context(
         self_words=words("person", "self"),
         other_words=words("person", "others"),
@@ -841,10 +842,12 @@ def _context(table: Mapping[str, object], word_groups: Mapping[str, str]) -> Con
             RiskPhrase(entry, "", re.compile(rf"(?:{_phrase_regex(entry, word_groups)})(?!\S)"))
             for entry in echo_entries
         ),
-        title_cues=title_cues,
-        title_after=words("titles", "after"),
-        speech_cues=words("titles", "speech"),
-        voice_cues=words("titles", "voices"),
+        quotes=QuoteCues(
+            titles_before=words("titles", "cues"),
+            titles_after=words("titles", "after"),
+            speech=words("titles", "speech"),
+            voices=words("titles", "voices"),
+        ),
     )
 
 
