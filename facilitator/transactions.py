@@ -42,8 +42,9 @@ class Session(FlaskSession):
 
 def after_commit(action: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Run `action(*args, **kwargs)` once the current transaction commits (now, if none is open)."""
-    session = current_app.extensions["sqlalchemy"].session()
-    if not session.in_transaction():
+    sessions = current_app.extensions["sqlalchemy"].session
+    # No session yet in this context (an answer's quick way writes past it): nothing is open.
+    if not sessions.registry.has() or not (session := sessions()).in_transaction():
         action(*args, **kwargs)
         return
     session.info.setdefault(_PENDING, []).append(functools.partial(action, *args, **kwargs))

@@ -27,6 +27,7 @@ from ..safety.models import SafetyFlag
 from ..safety.services import find_risk, screen_participant_text
 from ..sessions.anonymity import keyed_hash, keyed_hash_with, to_minute
 from ..sessions.models import LiveSession, Participant, ParticipantStatus, still_seated
+from ..statements import DirectStatement
 from .feelings import FEELING_WORDS, LOW_MOOD_MAX, MAX_FEELINGS, MOOD_MAX, MOOD_MIN, NOTE_MAX_LENGTH
 from .models import CheckInAnswer, CheckInRound, RoundKind, new_answer_id
 
@@ -309,6 +310,9 @@ def record_named_answer(
     nothing, or the content or note needs more care, this returns None and `record_answer`
     decides, exactly as it always did: a resend, a closed, anonymous or unknown round, content it
     refuses, a note to hold back, a seat no longer in the room.
+
+    The statement runs in a transaction of its own, committed when this returns, past the ORM's
+    session (facilitator/statements.py): call it before the event's session writes anything.
     """
     try:
         mood, words, note = _clean_answer(passed, mood, feelings or [], note)
@@ -316,11 +320,9 @@ def record_named_answer(
         return None
     if note is not None and find_risk(note) is not None:
         return None
-    connection = db.session.connection()
-    if connection.dialect.name not in _UPSERT_DIALECTS:
+    if db.engine.dialect.name not in _UPSERT_DIALECTS:
         return None
-    answer_id = connection.execute(
-        _named_answer_upsert(connection.dialect.name),
+    answer_id = _named_answer_upsert.first_value(
         {
             "id": new_answer_id(),
             "sid": sid,
@@ -336,22 +338,19 @@ def record_named_answer(
             "note_shared": bool(note and note_shared),
             "answered_at": utcnow(),
         },
-    ).scalar_one_or_none()
+    )
     if answer_id is None:
         return None
     return QuickAnswer(answer_id, passed, mood, words, note, bool(note and note_shared))
 
 
 _UPSERT_DIALECTS = ("sqlite", "postgresql")  # the databases with INSERT ... ON CONFLICT here
-_named_answer_upserts: dict[str, Insert] = {}
 
 
-def _named_answer_upsert(dialect: str) -> Insert:
+def _build_named_answer_upsert(dialect: str) -> Insert:
     """INSERT ... SELECT FROM the round (if open, named and the session's, and the seat still
     holds) ... ON CONFLICT of the person's key DO UPDATE unless the client id is the same ...
-    RETURNING the answer's id. Built once per database kind."""
-    if dialect in _named_answer_upserts:
-        return _named_answer_upserts[dialect]
+    RETURNING the answer's id."""
     answers, rounds = CheckInAnswer.__table__.c, CheckInRound.__table__.c
     written = [
         "id",
@@ -377,13 +376,15 @@ def _named_answer_upsert(dialect: str) -> Insert:
     insert = upsert(cast(Table, CheckInAnswer.__table__)).from_select(
         [answers.round_id, *(answers[name] for name in written)], source
     )
-    statement = insert.on_conflict_do_update(
+    return insert.on_conflict_do_update(
         index_elements=[answers.round_id, answers.respondent_key],
         set_={name: insert.excluded[name] for name in written if name not in ("id", "respondent_key")},
         where=answers.client_id != insert.excluded.client_id,
     ).returning(answers.id)
-    _named_answer_upserts[dialect] = statement
-    return statement
+
+
+# Run past the ORM's session, in a transaction of its own: one answer a phone, many a second.
+_named_answer_upsert = DirectStatement(_build_named_answer_upsert)
 
 
 # --- what screens see -------------------------------------------------------------------------

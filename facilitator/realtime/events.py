@@ -222,7 +222,8 @@ class SocketEvents:
 
         `quick(seat, payload)` is tried first when this process remembers the connection's seat:
         it must write only through statements that check `sessions.models.still_seated` (the seat's
-        status and state may have changed since), and return None when it did nothing.
+        status and state may have changed since) and commit on their own, past the event's session
+        (`facilitator.statements.DirectStatement`), and return None when it did nothing.
         """
 
         def declare(
@@ -324,7 +325,10 @@ def _dispatcher(spec: EventSpec) -> Callable[..., dict]:
             ack = _quick_ack(spec, payload)
             if ack is None:
                 ack = spec.handler(_caller(spec), payload)
-            db.session.commit()  # what the handler announced is sent now (facilitator/transactions.py)
+            # What the handler announced is sent now (facilitator/transactions.py). A quick way
+            # writes past the session and commits on its own, so its session may never open.
+            if db.session.registry.has():
+                db.session.commit()
         except DomainError as exc:
             db.session.rollback()
             return error(exc.message)

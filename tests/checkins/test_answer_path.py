@@ -43,20 +43,29 @@ def quick(live_session, participant, round_id, client_id="answer-0001", sid=None
 
 
 class Statements:
-    """Counts the SQL statements run on the app's database while it is in use."""
+    """The SQL statements SQLite runs for the app while it is in use (also those run on the pool's
+    driver connection, past SQLAlchemy's execution events), without transaction control."""
 
     def __init__(self) -> None:
         self.run: list[str] = []
+        self._traced: list = []
 
     def __enter__(self):
-        event.listen(db.engine, "before_cursor_execute", self._count)
+        event.listen(db.engine, "checkout", self._trace)
         return self
 
     def __exit__(self, *_):
-        event.remove(db.engine, "before_cursor_execute", self._count)
+        event.remove(db.engine, "checkout", self._trace)
+        for dbapi_connection in self._traced:
+            dbapi_connection.set_trace_callback(None)
 
-    def _count(self, _conn, _cursor, statement, *_args) -> None:
-        self.run.append(statement)
+    def _trace(self, dbapi_connection, *_args) -> None:
+        self._traced.append(dbapi_connection)
+        dbapi_connection.set_trace_callback(self._count)
+
+    def _count(self, statement: str) -> None:
+        if statement.split()[0] not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            self.run.append(statement)
 
 
 def answers() -> list[CheckInAnswer]:
