@@ -59,6 +59,19 @@ class Seat(NamedTuple):
     anonymity_key: bytes | None  # the session's, for keyed hashes (None once it ended)
     sid: str | None = None  # the connection that sent the event (None for an HTTP request)
 
+    @classmethod
+    def of(cls, live_session: LiveSession, participant: Participant, sid: str | None = None) -> Seat:
+        """The seat of objects already loaded (`sid`: the connection, None for an HTTP request)."""
+        return cls(
+            live_session.id,
+            participant.id,
+            participant.display_name,
+            participant.status,
+            live_session.state,
+            live_session.anonymity_key,
+            sid,
+        )
+
     @property
     def is_in_room(self) -> bool:
         return self.status == ParticipantStatus.PRESENT
@@ -183,7 +196,7 @@ def load_participant_caller(sid: str) -> ParticipantCaller:
     seat = Seat._make((*row, sid))
     if seat.status in (ParticipantStatus.LEFT, ParticipantStatus.REMOVED):
         raise NotAllowed(NOT_IN_SESSION_MESSAGE)
-    _remembered_seats[sid] = seat
+    remember_seat(seat)
     return ParticipantCaller(seat)
 
 
@@ -191,8 +204,16 @@ def load_participant_caller(sid: str) -> ParticipantCaller:
 _remembered_seats: dict[str, Seat] = {}
 
 
+def remember_seat(seat: Seat) -> None:
+    """A phone's connection was just checked in full: its seat as read then. Only once the
+    session is live: its key is made when it starts, so a seat read before has none."""
+    assert seat.sid is not None
+    if seat.anonymity_key is not None:
+        _remembered_seats[seat.sid] = seat
+
+
 def remembered_seat(sid: str) -> Seat | None:
-    """The seat of this connection as its last event checked in full read it, or None.
+    """The seat of this connection as its connect or last event checked in full read it, or None.
 
     Its session, participant and name cannot change while the connection is open, nor the
     session's key while it is live; the participant's status and the session's state are as
@@ -220,12 +241,4 @@ def load_seated_caller(live_session: LiveSession, participant_id: int | None) ->
 def _still_taking_part(live_session: LiveSession, participant: Participant) -> ParticipantCaller:
     if participant.status in (ParticipantStatus.LEFT, ParticipantStatus.REMOVED):
         raise NotAllowed(NOT_IN_SESSION_MESSAGE)
-    seat = Seat(
-        live_session.id,
-        participant.id,
-        participant.display_name,
-        participant.status,
-        live_session.state,
-        live_session.anonymity_key,
-    )  # no connection: an HTTP request
-    return ParticipantCaller(seat, live_session, participant)
+    return ParticipantCaller(Seat.of(live_session, participant), live_session, participant)

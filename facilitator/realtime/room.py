@@ -24,7 +24,7 @@ from .announce import (
     announce_step,
     announce_to_participant,
 )
-from .callers import FacilitatorCaller, ParticipantCaller
+from .callers import FacilitatorCaller, ParticipantCaller, Seat, remember_seat
 from .events import DB_ID_MAX, DbId, Empty, Payload, SocketEvents, current_sid, ok
 from .presence import close_participant_connections, forget_connection, record_connection
 from .rooms import (
@@ -104,6 +104,8 @@ def connect_participant(auth: object = None) -> None:
         raise ConnectionRefusedError("Please join the session again.")
     record_connection(current_sid(), PARTICIPANT_NS, live_session, participant=participant)
     db.session.commit()
+    # Its first answer can then take the quick way too (facilitator/realtime/events.py).
+    remember_seat(Seat.of(live_session, participant, current_sid()))
     _join_participant_rooms(participant)
     _send_state(live_session, "participant", participant, PARTICIPANT_NS)
     announce_participant(participant)

@@ -157,7 +157,9 @@ def test_a_plain_note_is_kept_and_shared_as_asked(console, live_session, join):
     assert (stored.id, stored.note, stored.note_shared) == (shown["response"]["id"], "A good week.", True)
 
 
-def test_the_check_reads_the_seat_once_per_connection_and_loads_no_objects(app, console, live_session, join):
+def test_the_seat_is_read_at_connect_and_no_answer_reads_it_or_loads_objects(
+    app, console, live_session, join
+):
     phone = join(live_session, "Ana")
     round_id = open_round(console)
     loaded = []
@@ -173,13 +175,11 @@ def test_the_check_reads_the_seat_once_per_connection_and_loads_no_objects(app, 
             assert submit(phone, round_id, client_id="answer-0002", mood=6)["ok"]
     finally:
         event.remove(Session, "loaded_as_persistent", keep)
-    # The first answer of a connection: the seat, the answer; nothing else before the commit
-    # (the recount comes after it).
-    assert [sql.split()[0] for sql in first.run[:2]] == ["SELECT", "INSERT"]
-    assert "socket_connection" in first.run[0] and "participant" in first.run[0]
-    # The next ones: the answer alone, its statement checking the seat as it writes.
-    assert second.run[0].split()[0] == "INSERT" and "socket_connection" in second.run[0]
-    assert not any(sql.startswith("SELECT") and "socket_connection" in sql for sql in second.run)
+    # Every answer, the connection's first too: the answer alone, its statement checking the
+    # seat as it writes (the recount comes after it).
+    for answer in (first, second):
+        assert answer.run[0].split()[0] == "INSERT" and "socket_connection" in answer.run[0]
+        assert not any(sql.startswith("SELECT") and "socket_connection" in sql for sql in answer.run)
     assert loaded == []
     assert [(a.client_id, a.mood) for a in answers()] == [("answer-0002", 6)]
 
@@ -187,8 +187,7 @@ def test_the_check_reads_the_seat_once_per_connection_and_loads_no_objects(app, 
 def test_a_closed_connection_is_forgotten(app, live_session, join):
     phone = join(live_session, "Ana")
     sid = db.session.scalar(db.select(SocketConnection.sid))
-    assert emit(phone.socket, PARTICIPANT_NS, "sync")["ok"]
-    assert remembered_seat(sid) is not None
+    assert remembered_seat(sid) is not None  # from its connect
     phone.socket.disconnect(namespace=PARTICIPANT_NS)
     assert remembered_seat(sid) is None
 
