@@ -32,18 +32,17 @@ class _Compiled:
 
     sql: str
     positional: tuple[str, ...] | None  # parameter names in order, for `?` placeholders
-    constants: Mapping[str, Any]  # values the statement binds itself (enum members, literals)
+    constants: Mapping[str, Any]  # values the statement binds itself (enum members), converted
     convert: Mapping[str, Callable[[Any], Any]]  # SQLAlchemy's conversion, for typed parameters
 
     def arguments(self, params: Mapping[str, Any]) -> list[Any] | dict[str, Any]:
-        values = {**self.constants, **params}
-        converted = {
-            name: self.convert[name](value) if name in self.convert else value
-            for name, value in values.items()
+        given = {
+            name: convert(value) if (convert := self.convert.get(name)) else value
+            for name, value in params.items()
         }
         if self.positional is None:
-            return converted
-        return [converted[name] for name in self.positional]
+            return {**self.constants, **given}
+        return [given[name] if name in given else self.constants[name] for name in self.positional]
 
 
 class DirectStatement:
@@ -61,10 +60,15 @@ class DirectStatement:
                 processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
                 if processor is not None:
                     convert[name] = processor
+            constants = {
+                name: convert[name](value) if name in convert else value
+                for name, value in compiled.params.items()
+                if value is not None
+            }
             self._compiled[dialect.name] = _Compiled(
                 sql=compiled.string,
                 positional=tuple(compiled.positiontup) if compiled.positiontup is not None else None,
-                constants={name: value for name, value in compiled.params.items() if value is not None},
+                constants=constants,
                 convert=convert,
             )
         return self._compiled[dialect.name]
