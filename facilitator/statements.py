@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
@@ -77,6 +78,7 @@ class DirectStatement:
         """Run the statement with `params` and commit; the first column of its first row, if any."""
         engine = db.engine
         compiled = self._for(engine.dialect)
+        driver_error = engine.dialect.loaded_dbapi.Error
         connection = engine.raw_connection()
         try:
             cursor = connection.cursor()
@@ -84,6 +86,15 @@ class DirectStatement:
             row = cursor.fetchone()
             cursor.close()
             connection.commit()
+        except driver_error as error:
+            # As SQLAlchemy itself reports it (an IntegrityError, say), and a lost connection
+            # leaves the pool.
+            lost = engine.dialect.is_disconnect(error, connection.dbapi_connection, None)
+            if lost:
+                connection.invalidate(error)
+            raise DBAPIError.instance(
+                compiled.sql, None, error, driver_error, connection_invalidated=lost, dialect=engine.dialect
+            ) from error
         finally:
             connection.close()  # back to the pool, rolled back if it did not commit
         return None if row is None else row[0]
