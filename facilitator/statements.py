@@ -1,7 +1,7 @@
 """A statement that phones send many times a second, run on the pool's driver connection.
 
 Through the ORM's session one small statement and its commit cost about 100 µs of CPU on
-SQLite, three quarters of it SQLAlchemy's bookkeeping: the session's transaction, checking its
+SQLite, more than half of it SQLAlchemy's bookkeeping: the session's transaction, checking its
 connection out, the execution context, the result. An answer is one statement that checks the
 rights as it writes (checkins.services.record_named_answer), so it needs none of that. A
 `DirectStatement` is compiled by SQLAlchemy once per database kind, with SQLAlchemy's own type

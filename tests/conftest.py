@@ -618,7 +618,9 @@ def new_context(browser):
 
 
 def screenshot(page, name: str) -> None:
+    """The whole page, from its top: scrolled, a sticky bar would be drawn over what it passed."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
