@@ -618,10 +618,15 @@ def new_context(browser):
 
 
 def screenshot(page, name: str) -> None:
-    """The whole page, from its top: scrolled, a sticky bar would be drawn over what it passed."""
+    """The whole page, taken in a window as tall as the page, so that sticky bars (the console's
+    waiting-room bar, the phone's Send bar) sit where they belong rather than over other content."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.evaluate("window.scrollTo(0, 0)")
+    window = page.viewport_size
+    height = page.evaluate("document.documentElement.scrollHeight")
+    if height > window["height"]:
+        page.set_viewport_size({"width": window["width"], "height": height})
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(window)
 
 
 # --- driving a live server over HTTP ----------------------------------------------------------
