@@ -40,11 +40,18 @@ class Session(FlaskSession):
         super().close()
 
 
+def session_opened() -> bool:
+    """Whether this context has opened its database session at all (an answer's quick way
+    writes past it: facilitator/statements.py), without opening one to find out."""
+    return bool(current_app.extensions["sqlalchemy"].session.registry.has())
+
+
 def after_commit(action: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Run `action(*args, **kwargs)` once the current transaction commits (now, if none is open)."""
-    sessions = current_app.extensions["sqlalchemy"].session
-    # No session yet in this context (an answer's quick way writes past it): nothing is open.
-    if not sessions.registry.has() or not (session := sessions()).in_transaction():
+    if (
+        not session_opened()
+        or not (session := current_app.extensions["sqlalchemy"].session()).in_transaction()
+    ):
         action(*args, **kwargs)
         return
     session.info.setdefault(_PENDING, []).append(functools.partial(action, *args, **kwargs))

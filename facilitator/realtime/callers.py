@@ -10,7 +10,7 @@ each): a few columns by primary keys, no objects built. The participant and sess
 loaded only if a handler asks for them.
 
 Rights are never cached: a change on any worker (a removal, the end) is seen by the very next
-event. What this process remembers of a phone's connection between its events is only what
+event. What this process remembers of a phone's connection from its connect on is only what
 cannot change while it is open (its session, participant and name, and the session's key, see
 `remembered_seat`), for an event's quick way, whose statement checks the rights again itself as
 it writes (`sessions.models.still_seated`).

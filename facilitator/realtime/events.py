@@ -10,9 +10,10 @@ ack); then one commit, after which the announcements are sent; and any refusal t
 kind `{"ok": false, "error": ...}` ack after a rollback, so a refused event writes nothing.
 
 A participant's event may also have a quick way, for what phones send most (an answer each):
-from the seat the connection's last full check read (`callers.remembered_seat`), in a statement
-that checks the rights again as it writes. When it does nothing (no seat remembered yet, the
-rights changed, anything unusual) the event goes the full way above.
+from the seat the connection's connect or last full check read (`callers.remembered_seat`), in a
+statement that checks the rights again as it writes and commits on its own, past the session
+(facilitator/statements.py). When it does nothing (no seat remembered, the rights changed,
+anything unusual) the event goes the full way above.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ..errors import DomainError, NotAllowed
 from ..extensions import db, socketio
 from ..sessions.models import LiveSession
 from ..text import remove_control_characters
+from ..transactions import session_opened
 from .callers import (
     FacilitatorCaller,
     ParticipantCaller,
@@ -325,9 +327,9 @@ def _dispatcher(spec: EventSpec) -> Callable[..., dict]:
             ack = _quick_ack(spec, payload)
             if ack is None:
                 ack = spec.handler(_caller(spec), payload)
-            # What the handler announced is sent now (facilitator/transactions.py). A quick way
-            # writes past the session and commits on its own, so its session may never open.
-            if db.session.registry.has():
+            # What the handler announced is sent now. A quick way writes past the session and
+            # commits on its own, so its session may never open (facilitator/transactions.py).
+            if session_opened():
                 db.session.commit()
         except DomainError as exc:
             db.session.rollback()
