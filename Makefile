@@ -57,9 +57,10 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The operating threshold: chosen on held-out 2, confirmed on held-out 3 (docs/safety.md).
+# The operating thresholds: 0.5, and 0.8 where the list read a harmless context; chosen on the read
+# held-outs 1-14, confirmed on held-out 15 by a rule written before it was scored (docs/safety.md).
 risk-model: $(VENV)/.runtime  ## Retrain the risk screen's second opinion from tests/support/risk_dev.csv
-	$(BIN)/flask --app wsgi train-risk-model --threshold 0.6
+	$(BIN)/flask --app wsgi train-risk-model --threshold 0.5 --context-threshold 0.8
 
 # socket.io-client, pinned in benchmarks/crowd/package-lock.json: the benchmark's phones and consoles.
 CROWD := benchmarks/crowd/node_modules/socket.io-client/package.json

@@ -123,6 +123,8 @@ class Config:
     RISK_MODEL_FILE = os.environ.get("RISK_MODEL_FILE", "")
     # The probability of risk at which it flags a text; unset for the one chosen at training.
     RISK_MODEL_THRESHOLD = _optional_float("RISK_MODEL_THRESHOLD")
+    # The same, for a text whose risk words the phrase list read in a harmless context.
+    RISK_MODEL_CONTEXT_THRESHOLD = _optional_float("RISK_MODEL_CONTEXT_THRESHOLD")
     # Shown to participants; each group starts with these and may edit them.
     DEFAULT_CRISIS_RESOURCES = os.environ.get("DEFAULT_CRISIS_RESOURCES", DEFAULT_CRISIS_RESOURCES)
     # A support request nobody has acknowledged after this long is raised again, to every facilitator.

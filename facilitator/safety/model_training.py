@@ -138,9 +138,11 @@ def train(
     output: Path,
     texts: Sequence[Labelled] | None = None,
     threshold: float | None = None,
+    context_threshold: float | None = None,
 ) -> float:
     """Fit both models on every labelled text and write them with `threshold`, or with the one
-    chosen at first sight when it is None; the threshold written."""
+    chosen at first sight when it is None, and `context_threshold` (the same when None); the
+    threshold written."""
     texts = labelled_texts() if texts is None else texts
     chosen = choose_threshold(texts, phrases)
     if threshold is None:
@@ -159,6 +161,7 @@ def train(
         construct_model,
         [constructs[name] for name in construct_model.classes_],
         threshold,
+        threshold if context_threshold is None else context_threshold,
     )
     print(f"threshold {threshold:.3f}; {len(risky)} texts for the constructs; wrote {output}")
     return threshold
@@ -170,6 +173,7 @@ def save(
     construct_model: LogisticRegression,
     constructs: Sequence[Construct],
     threshold: float,
+    context_threshold: float,
 ) -> None:
     """Write the fitted models as the arrays `second_opinion.load_model` reads (no pickle).
 
@@ -189,6 +193,7 @@ def save(
         "vectorizers": VECTORIZERS,
         "constructs": [{"name": c.name, "category": c.category, "reason": c.reason} for c in constructs],
         "threshold": threshold,
+        "context_threshold": context_threshold,
     }
     arrays.update(
         settings=np.array(json.dumps(settings)),
@@ -215,6 +220,18 @@ def save(
     help="The probability at which the model flags, written into the model (default: the "
     "lowest that keeps the precision and ordinary-text rules at first sight).",
 )
-def train_command(output: Path, threshold: float | None) -> None:
+@click.option(
+    "--context-threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="The probability it must reach to flag a text whose risk words the phrase list read in a "
+    "harmless context (default: the threshold).",
+)
+def train_command(output: Path, threshold: float | None, context_threshold: float | None) -> None:
     """Train the risk screen's statistical second opinion from the labelled development data."""
-    train(load_phrase_list(current_app.config["RISK_PHRASES_FILE"] or None), output, threshold=threshold)
+    train(
+        load_phrase_list(current_app.config["RISK_PHRASES_FILE"] or None),
+        output,
+        threshold=threshold,
+        context_threshold=context_threshold,
+    )

@@ -28,6 +28,9 @@ from typing import Literal
 
 CATEGORIES = ("harm_to_others", "overdose", "self_harm", "suicide")
 URGENT, LOWER = "urgent", "lower"
+# Why a risk word did not count when it only names a subject ("suicide awareness", "the suicide
+# scene") and is told of no one now: a subject, not a context read around it.
+TOPIC = "topic"
 DEFAULT_PHRASES_FILE = Path(__file__).with_name("risk_phrases.toml")
 MIN_NEAR_MISS_LENGTH = 6
 GAP_WORDS = 3
@@ -84,7 +87,9 @@ class ScreenResult:
 
     `reasons` are short plain phrases a facilitator reads ("wish to be dead", "plan"); `urgency`
     is "urgent", or "lower" when the writer also said they would not act on it or spoke of a
-    distant past; both are empty for a text that is not flagged.
+    distant past; both are empty for a text that is not flagged. `in_harmless_context` says of
+    a text that is not flagged that the list found risk words in it and read each of them in a
+    harmless context (negated, someone else's, a past recovered from, work, fiction, a title).
     """
 
     flagged: bool
@@ -92,6 +97,7 @@ class ScreenResult:
     matched: tuple[str, ...]
     reasons: tuple[str, ...] = ()
     urgency: str = ""
+    in_harmless_context: bool = False
 
 
 @dataclass(frozen=True)
@@ -204,13 +210,15 @@ class PhraseList:
     def screen(self, text: str) -> ScreenResult:
         """Screen one text: what counts, its categories, entries, reasons and urgency."""
         kept: list[_Found] = []
-        urgent = False
+        urgent = in_context = False
         for reading in {self._without_idioms_or_typos(r) for r in _readings(text, self.context.quotes)}:
-            found, is_urgent = _Reading(reading, self).weigh()
+            weighed = _Reading(reading, self)
+            found, is_urgent = weighed.weigh()
             kept += found
             urgent = urgent or (bool(found) and is_urgent)
+            in_context = in_context or any(f.discounted not in ("", TOPIC) for f in weighed.found)
         if not kept:
-            return ScreenResult(flagged=False, categories=(), matched=())
+            return ScreenResult(flagged=False, categories=(), matched=(), in_harmless_context=in_context)
         order = {construct.name: index for index, construct in enumerate(self.constructs)}
         constructs = sorted(
             {f.construct.name: f.construct for f in kept}.values(), key=lambda c: order[c.name]
@@ -347,7 +355,7 @@ class _Reading:
         is_mention = found.kind == "mention"
         if is_mention and self._compound(found):
             if not self._now(found, writer=False):
-                return "topic"
+                return TOPIC
             # "the overdose scene tonight": a film or a leaflet named in its sentence makes the
             # compound a topic even when told of now, unless the writer is in the clause.
             clause, _, _ = self._clause_text(found)

@@ -5,7 +5,8 @@ The phrase list knows the ways of saying it that its writers thought of; people 
 TF-IDF character and word n-grams, trained on the labelled development data in the repository
 (`make risk-model`, see `model_training`). It is asked only about texts the
 list did not flag, and flags a text when its probability of risk reaches the threshold chosen at
-training; its reason is the construct a second model finds likeliest.
+training (a higher one where the list read the text's risk words in a harmless context); its
+reason is the construct a second model finds likeliest.
 
 The model is stored as plain arrays (`risk_model.npz`, no pickle) and read here with
 scikit-learn's own analyzers; scoring is a few numpy operations on the text's known n-grams,
@@ -69,6 +70,8 @@ class RiskModel:
     construct_weights: np.ndarray  # (n_constructs, n_features)
     construct_intercepts: np.ndarray  # (n_constructs,)
     threshold: float
+    # For a text whose risk words the list read in a harmless context: the model must be surer.
+    context_threshold: float
 
     def probability(self, text: str) -> float:
         """The probability of risk, as the fitted pipeline's predict_proba gives it."""
@@ -137,21 +140,33 @@ def _load_cached(path: Path) -> RiskModel:
             construct_weights=stored["construct_weights"],
             construct_intercepts=stored["construct_intercepts"],
             threshold=float(settings["threshold"]),
+            context_threshold=float(settings.get("context_threshold", settings["threshold"])),
         )
 
 
 def screen_with_second_opinion(
-    text: str, phrases: PhraseList, model: RiskModel | None, threshold: float | None = None
+    text: str,
+    phrases: PhraseList,
+    model: RiskModel | None,
+    threshold: float | None = None,
+    context_threshold: float | None = None,
 ) -> ScreenResult:
     """The phrase list's result; for a text it does not flag, the model's opinion, if any.
 
-    A flag from the model is urgent (nothing said it is lower) and gives the likeliest construct's
-    reason and category; its `matched` says that no phrase matched.
+    Where the list found risk words and read each in a harmless context ("my brother overdosed
+    last year", "not thinking of suicide"), the model must reach `context_threshold` to overrule
+    it; elsewhere `threshold` (each the model's own unless given). A flag from the model is
+    urgent (nothing said it is lower) and gives the likeliest construct's reason and category;
+    its `matched` says that no phrase matched.
     """
     result = phrases.screen(text)
     if result.flagged or model is None:
         return result
-    opinion = model.read(text, threshold)
+    if result.in_harmless_context:
+        needed = model.context_threshold if context_threshold is None else context_threshold
+    else:
+        needed = model.threshold if threshold is None else threshold
+    opinion = model.read(text, needed)
     if opinion is None:
         return result
     return ScreenResult(

@@ -38,7 +38,9 @@ def find_risk(text: str | None) -> ScreenResult | None:
         return None
     config = current_app.config
     phrases = load_phrase_list(config["RISK_PHRASES_FILE"] or None)
-    result = screen_with_second_opinion(text, phrases, risk_model(), config["RISK_MODEL_THRESHOLD"])
+    result = screen_with_second_opinion(
+        text, phrases, risk_model(), config["RISK_MODEL_THRESHOLD"], config["RISK_MODEL_CONTEXT_THRESHOLD"]
+    )
     return result if result.flagged else None
 
 

@@ -53,24 +53,28 @@ HELDOUT_11 = Path(__file__).with_name("risk_heldout_11.csv")
 HELDOUT_12 = Path(__file__).with_name("risk_heldout_12.csv")
 HELDOUT_13 = Path(__file__).with_name("risk_heldout_13.csv")
 HELDOUT_14 = Path(__file__).with_name("risk_heldout_14.csv")
+HELDOUT_15 = Path(__file__).with_name("risk_heldout_15.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
-    HELDOUT: (0.98, 0.91),
-    HELDOUT_2: (0.96, 0.91),
-    HELDOUT_3: (0.97, 0.94),  # 0.951, then 0.947 after held-out 13's retrain moved one text
-    HELDOUT_4: (0.96, 0.94),
-    HELDOUT_5: (0.96, 0.93),
+    HELDOUT: (0.98, 0.92),
+    HELDOUT_2: (0.97, 0.92),
+    HELDOUT_3: (0.97, 0.94),
+    HELDOUT_4: (0.97, 0.94),
+    HELDOUT_5: (0.97, 0.93),
     HELDOUT_6: (0.97, 0.92),
     HELDOUT_7: (0.98, 0.92),  # its misses were read to build the list shipped after it
-    HELDOUT_8: (0.97, 0.94),  # 0.983, then 0.978 with batch AD (one text)
-    HELDOUT_9: (0.95, 0.92),
-    HELDOUT_10: (0.95, 0.91),
-    HELDOUT_11: (0.97, 0.95),  # fresh: 0.953 / 0.910; the list then widened from its misses; AD: 0.960
-    HELDOUT_12: (0.92, 0.89),  # fresh: 0.936 / 0.901; the overall target, recall 0.95, not met
-    HELDOUT_13: (0.94, 0.92),  # fresh: 0.869 / 0.926, most misses in Spanish; 0.944 / 0.929 with batch AD
-    HELDOUT_14: (0.88, 0.87),  # fresh, mostly not English: 0.883 / 0.878 with batch AD (0.369 without)
+    HELDOUT_8: (0.98, 0.93),  # precision 0.946, then 0.932 with the context threshold
+    HELDOUT_9: (0.96, 0.92),
+    HELDOUT_10: (0.97, 0.91),
+    HELDOUT_11: (0.99, 0.94),  # fresh: 0.953 / 0.910; the list then widened from its misses
+    HELDOUT_12: (0.96, 0.90),  # fresh: 0.936 / 0.901
+    HELDOUT_13: (0.95, 0.92),  # fresh: 0.869 / 0.926, most misses in Spanish
+    HELDOUT_14: (0.92, 0.86),  # fresh, mostly not English: 0.883 / 0.878; 0.868 with the context threshold
+    HELDOUT_15: (0.97, 0.88),  # fresh: 0.975 / 0.886 (the screen before the context threshold: 0.967 / 0.890)
 }
-EVERYDAY_FLAGGED_CEILING = 0.02  # measured: 8 of 400 (0.02), at the ceiling
+# Measured: 11 of 400 (0.0275). It was 8 (0.02) before the model's threshold went from 0.6 to 0.5
+# outside a harmless context, which held-out 15 judged worth it (docs/safety.md).
+EVERYDAY_FLAGGED_CEILING = 0.0275
 # ------------------------------------------------------------------------------------------
 
 # Floors just below the figures measured (see docs/safety.md). Raise them when the list gets
@@ -125,7 +129,10 @@ HARMLESS_CATEGORIES = (
     "ordinary",  # everyday notes, wins and messages with no risk words at all
 )
 
-NOT_FLAGGED = ScreenResult(flagged=False, categories=(), matched=())
+
+def is_clear(result: ScreenResult) -> bool:
+    """Not flagged: no category, no entry, no reason (whatever context the list read)."""
+    return not (result.flagged or result.categories or result.matched or result.reasons or result.urgency)
 
 
 @pytest.mark.parametrize(
@@ -218,7 +225,7 @@ def test_common_misspellings_are_read_as_the_word(text: str, category: str) -> N
     ["I overdid it at the gym", "I'm overdoing it again", "The pasta was overdone"],
 )
 def test_real_words_near_a_risk_word_are_not_taken_for_misspellings(text: str) -> None:
-    assert screen_text(text) == NOT_FLAGGED
+    assert is_clear(screen_text(text))
 
 
 @pytest.mark.parametrize(
@@ -242,7 +249,7 @@ def test_real_words_near_a_risk_word_are_not_taken_for_misspellings(text: str) -
     ],
 )
 def test_harmless_idioms_are_not_flagged(text: str) -> None:
-    assert screen_text(text) == NOT_FLAGGED
+    assert is_clear(screen_text(text))
 
 
 @pytest.mark.parametrize(
@@ -260,7 +267,7 @@ def test_a_harmless_idiom_hides_only_its_own_words(text: str, category: str) -> 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t", "?!...", "🙂🙂"])
 def test_text_without_words_is_not_flagged(text: str) -> None:
-    assert screen_text(text) == NOT_FLAGGED
+    assert is_clear(screen_text(text))
 
 
 def test_default_phrase_list_is_loaded_once_and_used_when_none_is_given() -> None:
@@ -658,7 +665,26 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
     ],
 )
 def test_harmless_contexts_are_not_flagged(context: str, text: str) -> None:
-    assert screen_text(text) == NOT_FLAGGED, (context, load_phrase_list().explain(text))
+    assert is_clear(screen_text(text)), (context, load_phrase_list().explain(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "in_context"),
+    [
+        ("my brother overdosed last year and it still hurts", True),  # someone else's
+        ("I'm not thinking of suicide, just tired", True),  # negated
+        ("ten years since I last cut myself, proud of me", True),  # a past recovered from
+        ("did my shift on the crisis line, two calls about overdoses", True),  # prevention work
+        ("a nurse, I see overdoses every shift", True),  # a job
+        ("'better off dead' is a great 80s film", True),  # a title
+        ("walking for suicide awareness on saturday", False),  # a subject, no context read
+        ("had a lovely walk with the dog", False),  # no risk words at all
+        ("I want to die", False),  # flagged: the list read no harmless context
+    ],
+)
+def test_the_list_says_when_it_read_each_risk_word_in_a_harmless_context(text: str, in_context: bool) -> None:
+    """The second opinion must be surer to overrule such a reading (test_second_opinion.py)."""
+    assert screen_text(text).in_harmless_context is in_context, load_phrase_list().explain(text)
 
 
 @pytest.mark.parametrize(
@@ -731,7 +757,7 @@ def test_negation_never_lowers_a_method_plan_preparation_or_not_being_safe(text:
 
 @pytest.mark.parametrize("text", ["im not going to kill myself", "I would never hurt my kids"])
 def test_a_negated_risk_alone_is_not_flagged(text: str) -> None:
-    assert screen_text(text) == NOT_FLAGGED
+    assert is_clear(screen_text(text))
 
 
 def test_a_distant_past_without_recovery_is_flagged_at_lower_urgency() -> None:
@@ -907,7 +933,7 @@ def test_preparation_and_an_amount_just_taken_are_flagged_urgent(text: str, reas
     ],
 )
 def test_work_prevention_fiction_and_recovered_pasts_are_not_flagged(context: str, text: str) -> None:
-    assert screen_text(text) == NOT_FLAGGED, (context, load_phrase_list().explain(text))
+    assert is_clear(screen_text(text)), (context, load_phrase_list().explain(text))
 
 
 # Harm to others told as an urge held back, a threat or revenge (NICE NG10; the 988 Lifeline's
@@ -1006,7 +1032,7 @@ def test_urges_threats_quiet_order_and_any_self_injury_are_flagged(text: str, re
     ],
 )
 def test_idioms_gifts_wills_and_injuries_near_the_new_phrases_stay_clear(text: str) -> None:
-    assert screen_text(text) == NOT_FLAGGED, (text, load_phrase_list().explain(text))
+    assert is_clear(screen_text(text)), (text, load_phrase_list().explain(text))
 
 
 def test_cues_count_together_only_in_a_construct_whose_table_says_so(tmp_path: Path) -> None:

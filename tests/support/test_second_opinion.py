@@ -38,7 +38,7 @@ def small_model(tmp_path_factory) -> tuple[object, Path]:
     )
     path = tmp_path_factory.mktemp("model") / "model.npz"
     classes = [constructs[name] for name in construct_model.classes_]
-    model_training.save(path, pipeline, construct_model, classes, threshold=0.5)
+    model_training.save(path, pipeline, construct_model, classes, threshold=0.5, context_threshold=0.7)
     return (pipeline, construct_model), path
 
 
@@ -92,6 +92,38 @@ def test_it_never_changes_what_the_list_flags() -> None:
             assert screen_with_second_opinion(row["text"], phrases, model) == listed
 
 
+def _read_in_a_harmless_context(in_context: bool) -> list[str]:
+    """Development texts the list does not flag, whose risk words it read in a harmless context
+    (or, with False, that it read no context in)."""
+    phrases = load_phrase_list()
+    return [
+        row["text"]
+        for row in _dev_rows()[::3]
+        if not (result := phrases.screen(row["text"])).flagged and result.in_harmless_context is in_context
+    ][:40]
+
+
+@pytest.mark.parametrize("in_context", [True, False])
+def test_where_the_list_read_a_harmless_context_the_model_must_reach_the_context_threshold(
+    in_context: bool,
+) -> None:
+    """ "my brother overdosed last year" has risk words the list read as someone else's: only a
+    surer model overrules that reading. Each text is flagged or not by the threshold for its kind."""
+    phrases, model = load_phrase_list(), load_model()
+    texts = _read_in_a_harmless_context(in_context)
+    assert len(texts) == 40
+    for text in texts:
+        by_threshold = screen_with_second_opinion(text, phrases, model, threshold=0.0, context_threshold=1.0)
+        by_context = screen_with_second_opinion(text, phrases, model, threshold=1.0, context_threshold=0.0)
+        assert (by_threshold.flagged, by_context.flagged) == (not in_context, in_context), text
+
+
+def test_the_stored_model_keeps_its_context_threshold(small_model) -> None:
+    _, path = small_model
+    model = load_model(path)
+    assert (model.threshold, model.context_threshold) == (0.5, 0.7)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -118,12 +150,31 @@ def test_the_app_asks_for_a_second_opinion_unless_it_is_off(app) -> None:
         assert safety_services.find_risk(text) is None
 
 
-@pytest.mark.parametrize("threshold", [None, 0.42])
+def test_the_app_asks_the_model_to_be_surer_where_the_list_read_a_harmless_context(app) -> None:
+    """By default a text read in a harmless context that the model scores between its two
+    thresholds is not flagged; RISK_MODEL_CONTEXT_THRESHOLD moves the bar for such texts only."""
+    model = load_model()
+    text = next(
+        t
+        for t in _read_in_a_harmless_context(True)
+        if model.threshold <= model.probability(t) < model.context_threshold
+    )
+    with app.app_context():
+        assert safety_services.find_risk(text) is None
+        app.config["RISK_MODEL_CONTEXT_THRESHOLD"] = model.threshold
+        assert safety_services.find_risk(text).matched == (FLAGGED_BY,)
+        app.config["RISK_MODEL_CONTEXT_THRESHOLD"] = None
+        app.config["RISK_MODEL_THRESHOLD"] = 0.0  # the other threshold does not apply to this text
+        assert safety_services.find_risk(text) is None
+
+
+@pytest.mark.parametrize(("threshold", "context_threshold"), [(None, None), (0.42, None), (0.42, 0.77)])
 def test_the_training_command_writes_a_model_the_app_can_load(
-    app, tmp_path, monkeypatch, threshold: float | None
+    app, tmp_path, monkeypatch, threshold: float | None, context_threshold: float | None
 ) -> None:
     """One command retrains it from the labelled data (here two small batches, to be quick),
-    with the threshold chosen at first sight or the one asked for."""
+    with the threshold chosen at first sight or the one asked for, and the context threshold
+    asked for (the same as the threshold when none is)."""
     rows = [row for row in _dev_rows() if row["note"].split(";")[0] in ("batch E", "batch L")]
     data = tmp_path / "dev.csv"
     with data.open("w", encoding="utf-8", newline="") as file:
@@ -135,6 +186,8 @@ def test_the_training_command_writes_a_model_the_app_can_load(
     output = tmp_path / "model.npz"
 
     asked = [] if threshold is None else ["--threshold", str(threshold)]
+    if context_threshold is not None:
+        asked += ["--context-threshold", str(context_threshold)]
 
     result = app.test_cli_runner().invoke(args=["train-risk-model", "--output", str(output), *asked])
 
@@ -146,12 +199,16 @@ def test_the_training_command_writes_a_model_the_app_can_load(
     else:
         assert model.threshold == threshold
         assert "operating threshold 0.420 as asked (at first sight the rule chose" in result.output
+    assert model.context_threshold == (model.threshold if context_threshold is None else context_threshold)
     assert {c.name for c in model.constructs} <= {c.name for c in load_phrase_list().constructs}
 
 
-def test_the_shipped_model_holds_the_threshold_make_risk_model_writes() -> None:
-    """`make risk-model` and the model in the repository agree (docs/safety.md says why 0.6)."""
+def test_the_shipped_model_holds_the_thresholds_make_risk_model_writes() -> None:
+    """`make risk-model` and the model in the repository agree (docs/safety.md says why 0.5, and
+    0.8 where the list read a harmless context)."""
     makefile = (Path(__file__).parents[2] / "Makefile").read_text(encoding="utf-8")
-    asked = re.search(r"train-risk-model --threshold ([0-9.]+)", makefile)
-    assert asked, "make risk-model names no --threshold"
-    assert load_model().threshold == float(asked.group(1)) == 0.6
+    asked = re.search(r"train-risk-model --threshold ([0-9.]+) --context-threshold ([0-9.]+)", makefile)
+    assert asked, "make risk-model names no --threshold and --context-threshold"
+    model = load_model()
+    assert (model.threshold, model.context_threshold) == (float(asked.group(1)), float(asked.group(2)))
+    assert (model.threshold, model.context_threshold) == (0.5, 0.8)
