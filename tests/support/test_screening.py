@@ -68,11 +68,11 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_9: (0.95, 0.92),
     HELDOUT_10: (0.97, 0.91),
     HELDOUT_11: (0.99, 0.95),  # fresh: 0.953 / 0.910; the list then widened from its misses
-    HELDOUT_12: (0.96, 0.89),  # fresh: 0.936 / 0.901; precision 0.904, then 0.8995 after held-out 16's retrain
+    HELDOUT_12: (0.96, 0.89),  # fresh: 0.936 / 0.901; 0.8995 after held-out 16's retrain
     HELDOUT_13: (0.96, 0.93),  # fresh: 0.869 / 0.926, most misses in Spanish
     HELDOUT_14: (0.92, 0.86),  # fresh, mostly not English: 0.883 / 0.878; 0.865 with the context threshold
     HELDOUT_15: (0.97, 0.90),  # fresh: 0.975 / 0.886; the list then widened from its false flags
-    HELDOUT_16: (0.96, 0.90),  # fresh: 0.964 / 0.906; 0.961 / 0.903 after the retrain for its two shared texts
+    HELDOUT_16: (0.96, 0.90),  # fresh: 0.964 / 0.906; 0.961 / 0.903 after the retrain for two shared texts
 }
 # Measured: 10 of 400 (0.025). It was 8 (0.02) before the model's threshold went from 0.6 to 0.5
 # outside a harmless context, which held-out 15 judged worth it (docs/safety.md).
