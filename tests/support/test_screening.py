@@ -261,6 +261,9 @@ def test_harmless_idioms_are_not_flagged(text: str) -> None:
         ("I killed myself laughing, but honestly I want to die", "suicide"),
         ("I cut myself shaving, and later I cut myself on purpose", "self_harm"),
         ("I overdosed on chocolate, and last year I overdosed for real", "overdose"),
+        # a treat named first does not make what follows it a treat
+        ("overdosed on chocolate and my pills, all of them", "overdose"),
+        ("od on sugar then took the rest of my meds", "overdose"),
     ],
 )
 def test_a_harmless_idiom_hides_only_its_own_words(text: str, category: str) -> None:
@@ -672,6 +675,8 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         ("professional", "another suicide callout, third this year"),
         ("prevention_work", "im a mental health first aider now, we learned how to ask about self harm"),
         ("idiom", "overdosed on sausage rolls at the footy"),
+        ("idiom", "overdosed on caffeine for this exam, hands are shaking lol"),
+        ("idiom", "od on chocolate and crisps again"),
     ],
 )
 def test_harmless_contexts_are_not_flagged(context: str, text: str) -> None:
