@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -75,20 +76,33 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def python_command(script: Path, gc_stats: Path | None) -> list[str]:
-    """Run `script`, under gc_stats.py (its collector passes timed into `gc_stats`) if asked."""
-    if gc_stats is None:
-        return [sys.executable, str(script)]
-    return [sys.executable, str(HERE / "gc_stats.py"), str(gc_stats), str(script)]
+def python_command(script: Path, gc_stats: Path | None, stalls: Path | None) -> list[str]:
+    """Run `script`, under gc_stats.py (its collector passes timed into `gc_stats`) and
+    stall_watch.py (its event loop's stalls into `stalls`) if asked."""
+    command = [sys.executable]
+    if stalls is not None:
+        command += [str(HERE / "stall_watch.py"), str(stalls)]
+    if gc_stats is not None:
+        command += [str(HERE / "gc_stats.py"), str(gc_stats)]
+    return [*command, str(script)]
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What to record of each server's pauses besides the figures: collector passes, loop stalls."""
+
+    gc: bool = False
+    stalls: bool = False
 
 
 class BareRelay:
-    def __init__(self, folder: Path, port: int, mode: str, gc: str, gc_stats: bool = False) -> None:
+    def __init__(self, folder: Path, port: int, mode: str, gc: str, watch: Watch) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.log = folder / f"bare-{mode}.log"
-        self.gc_stats = folder / f"bare-{mode}-gc.json" if gc_stats else None
+        self.gc_stats = folder / f"bare-{mode}-gc.json" if watch.gc else None
+        self.stalls = folder / f"bare-{mode}-stalls.json" if watch.stalls else None
         command = [
-            *python_command(HERE / "bare_relay.py", self.gc_stats),
+            *python_command(HERE / "bare_relay.py", self.gc_stats, self.stalls),
             f"--port={port}",
             f"--async-mode={mode}",
             f"--gc={gc}",
@@ -105,11 +119,10 @@ class Stepwise:
     """`python wsgi.py` on a fresh SQLite database (or the empty one `--env DATABASE_URL=...` names),
     with one facilitator running R live sessions."""
 
-    def __init__(
-        self, folder: Path, port: int, mode: str, extra_env: dict[str, str], gc_stats: bool = False
-    ) -> None:
+    def __init__(self, folder: Path, port: int, mode: str, extra_env: dict[str, str], watch: Watch) -> None:
         self.folder = folder / f"stepwise-{mode}"
-        self.gc_stats = self.folder / "gc.json" if gc_stats else None
+        self.gc_stats = self.folder / "gc.json" if watch.gc else None
+        self.stalls = self.folder / "stalls.json" if watch.stalls else None
         self.folder.mkdir()
         self.url = f"http://127.0.0.1:{port}"
         self.log = self.folder / "server.log"
@@ -133,7 +146,7 @@ class Stepwise:
         )
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(
-                python_command(ROOT / "wsgi.py", self.gc_stats),
+                python_command(ROOT / "wsgi.py", self.gc_stats, self.stalls),
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -189,7 +202,7 @@ def _submit(http: requests.Session, url: str, data: dict, form_url: str | None =
     return response
 
 
-def read_gc_stats(path: Path | None) -> dict | None:
+def read_stats(path: Path | None) -> dict | None:
     if path is None or not path.exists():
         return None
     return json.loads(path.read_text())
@@ -209,6 +222,27 @@ def describe_gc(stats: dict | None, phase: dict) -> str:
         longest = max(times, default=0)
         parts.append(f"gen {generation}: {len(times)} passes, {sum(times):.0f} ms, longest {longest:.1f} ms")
     return "; ".join(parts)
+
+
+def describe_stalls(stats: dict | None, phase: dict) -> str:
+    """The event loop's stalls while the phones answered, and what the longest were doing."""
+    if not stats:
+        return "-"
+    begin, end = phase["startedAt"] / 1000, phase["endedAt"] / 1000
+    during = sorted(
+        ((seconds * 1000, stack) for moment, seconds, stack in stats["stalls"] if begin <= moment <= end),
+        key=lambda stall: -stall[0],
+    )
+    summary = (
+        f"{len(during)} of {stats['stall_ms']:.0f} ms or more, {sum(ms for ms, _ in during):.0f} ms in all, "
+        f"longest {during[0][0] if during else 0:.0f} ms"
+    )
+    lines = [summary]
+    for ms, stack in during[:3]:
+        ours = [frame for frame in stack if "/facilitator/" in frame or "bare_relay.py" in frame]
+        where = (ours or stack or ["?"])[-1].splitlines()[0]
+        lines.append(f"    {ms:.0f} ms, in: {where}")
+    return "\n".join(lines)
 
 
 def drive(server: BareRelay | Stepwise, label: str, args: argparse.Namespace, folder: Path) -> dict:
@@ -322,6 +356,10 @@ def print_comparison(mode: str, bare: dict, ours: dict) -> None:
         print("garbage collector while answering (CPU time of its passes):")
         print(f"  bare relay: {describe_gc(bare.get('gc'), b)}")
         print(f"  Stepwise:   {describe_gc(ours.get('gc'), s)}")
+    if bare.get("stalls") or ours.get("stalls"):
+        print("event loop stalls while answering (stall_watch.py):")
+        print(f"  bare relay: {describe_stalls(bare.get('stalls'), b)}")
+        print(f"  Stepwise:   {describe_stalls(ours.get('stalls'), s)}")
     if ours.get("ramp"):
         print(f"\n-- {mode}: the ramp (answer->console p95 against committed answers/s) --")
         print(
@@ -365,6 +403,8 @@ def print_single(mode: str, name: str, result: dict) -> None:
     print(f"memory per phone: {result['memory']['kibPerPhone']:.0f} KiB")
     if result.get("gc"):
         print(f"garbage collector while answering: {describe_gc(result['gc'], main)}")
+    if result.get("stalls"):
+        print(f"event loop stalls while answering: {describe_stalls(result['stalls'], main)}")
 
 
 def main() -> None:
@@ -397,6 +437,11 @@ def main() -> None:
     parser.add_argument(
         "--gc-stats", action="store_true", help="time each server's garbage-collector passes (gc_stats.py)"
     )
+    parser.add_argument(
+        "--stall-watch",
+        action="store_true",
+        help="record each server's event-loop stalls with what it was doing (stall_watch.py)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the servers' logs and databases")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument(
@@ -411,6 +456,7 @@ def main() -> None:
     args.ramp = [float(rate) for rate in args.ramp.split(",") if rate.strip()]
     servers = {name.strip() for name in args.servers.split(",")}
     extra_env = dict(item.split("=", 1) for item in args.env)
+    watch = Watch(gc=args.gc_stats, stalls=args.stall_watch)
     limit = raise_file_limit()
     phones = args.rooms * args.phones_per_room
     if limit < phones * 2 + 1000:
@@ -433,20 +479,22 @@ def main() -> None:
         for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
             figures: dict = {}
             if "bare" in servers:
-                relay = BareRelay(folder, port, mode, args.bare_gc, args.gc_stats)
+                relay = BareRelay(folder, port, mode, args.bare_gc, watch)
                 try:
                     figures["bare"] = drive(relay, f"bare-{mode}", args, folder)
                 finally:
                     stop(relay.process)
-                figures["bare"]["gc"] = read_gc_stats(relay.gc_stats)
+                figures["bare"]["gc"] = read_stats(relay.gc_stats)
+                figures["bare"]["stalls"] = read_stats(relay.stalls)
                 time.sleep(2)
             if "stepwise" in servers:
-                stepwise = Stepwise(folder, port + 50, mode, extra_env, args.gc_stats)
+                stepwise = Stepwise(folder, port + 50, mode, extra_env, watch)
                 try:
                     figures["stepwise"] = drive(stepwise, f"stepwise-{mode}", args, folder)
                 finally:
                     stop(stepwise.process)
-                figures["stepwise"]["gc"] = read_gc_stats(stepwise.gc_stats)
+                figures["stepwise"]["gc"] = read_stats(stepwise.gc_stats)
+                figures["stepwise"]["stalls"] = read_stats(stepwise.stalls)
             results["modes"][mode] = figures
             if "bare" in figures and "stepwise" in figures:
                 print_comparison(mode, figures["bare"], figures["stepwise"])
