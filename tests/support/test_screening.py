@@ -55,6 +55,7 @@ HELDOUT_13 = Path(__file__).with_name("risk_heldout_13.csv")
 HELDOUT_14 = Path(__file__).with_name("risk_heldout_14.csv")
 HELDOUT_15 = Path(__file__).with_name("risk_heldout_15.csv")
 HELDOUT_16 = Path(__file__).with_name("risk_heldout_16.csv")
+HELDOUT_17 = Path(__file__).with_name("risk_heldout_17.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -67,12 +68,13 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_8: (0.98, 0.93),  # precision 0.946, then 0.932 with the context threshold
     HELDOUT_9: (0.95, 0.92),
     HELDOUT_10: (0.97, 0.91),
-    HELDOUT_11: (0.99, 0.95),  # fresh: 0.953 / 0.910; the list then widened from its misses
-    HELDOUT_12: (0.96, 0.89),  # fresh: 0.936 / 0.901; 0.8995 after held-out 16's retrain
-    HELDOUT_13: (0.96, 0.93),  # fresh: 0.869 / 0.926, most misses in Spanish
-    HELDOUT_14: (0.92, 0.86),  # fresh, mostly not English: 0.883 / 0.878; 0.865 with the context threshold
+    HELDOUT_11: (0.99, 0.94),  # fresh: 0.953 / 0.910; precision 0.955, then 0.950 after held-out 17's retrain
+    HELDOUT_12: (0.96, 0.90),  # fresh: 0.936 / 0.901
+    HELDOUT_13: (0.96, 0.92),  # fresh: 0.869 / 0.926; precision 0.930, then 0.925 after held-out 17's retrain
+    HELDOUT_14: (0.93, 0.86),  # fresh, mostly not English: 0.883 / 0.878
     HELDOUT_15: (0.97, 0.90),  # fresh: 0.975 / 0.886; the list then widened from its false flags
-    HELDOUT_16: (0.96, 0.90),  # fresh: 0.964 / 0.906; 0.961 / 0.903 after the retrain for two shared texts
+    HELDOUT_16: (0.98, 0.91),  # fresh: 0.964 / 0.906; the list then widened from its misses
+    HELDOUT_17: (0.95, 0.91),  # fresh: 0.958 / 0.918; 0.958 / 0.915 after the retrain for three shared texts
 }
 # Measured: 10 of 400 (0.025). It was 8 (0.02) before the model's threshold went from 0.6 to 0.5
 # outside a harmless context, which held-out 15 judged worth it (docs/safety.md).
@@ -596,6 +598,18 @@ def test_the_lists_precision_and_recall_on_what_it_was_tuned_on_stay_above_their
         ("praying never to wake up", "wish to be dead"),
         ("havent felt safe with myself since the weekend", "not safe right now"),
         ("please dont leave me on my own after the meeting", "not safe right now"),
+        # added after held-out 16
+        ("all I think about is checking out on my own terms", "suicidal thoughts"),
+        ("spread it over four pharmacies so nobody asks questions", "preparation or goodbye"),
+        ("honestly I'm a danger to myself tonight", "not safe right now"),
+        ("not safe at home with my thoughts", "not safe right now"),
+        ("went deeper than usual", "self-harm"),
+        ("took my whole weeks blister pack", "overdose"),
+        ("took a handful out of the pill organiser", "overdose"),
+        ("tried everything. nothing left to try", "hopelessness"),
+        ("jealous of people who get to just die", "wish to be dead"),
+        ("i want it to be over for both of us", "harm to others"),
+        ("gonna get my strap and handle him", "harm to others"),
     ],
 )
 def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> None:
@@ -677,6 +691,12 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         ("idiom", "overdosed on sausage rolls at the footy"),
         ("idiom", "overdosed on caffeine for this exam, hands are shaking lol"),
         ("idiom", "od on chocolate and crisps again"),
+        # near the phrases added after held-out 16
+        ("idiom", "nothing else to try on this recipe"),
+        ("everyday_low_mood", "the cut went deeper than usual on the chopping board"),
+        ("everyday_low_mood", "asked the teacher so nobody would ask questions in class"),
+        ("everyday_low_mood", "checked out of the hotel early"),
+        ("negated_clear", "im not a danger to myself anymore, my care coordinator agrees"),
     ],
 )
 def test_harmless_contexts_are_not_flagged(context: str, text: str) -> None:
