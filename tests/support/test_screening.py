@@ -56,6 +56,7 @@ HELDOUT_14 = Path(__file__).with_name("risk_heldout_14.csv")
 HELDOUT_15 = Path(__file__).with_name("risk_heldout_15.csv")
 HELDOUT_16 = Path(__file__).with_name("risk_heldout_16.csv")
 HELDOUT_17 = Path(__file__).with_name("risk_heldout_17.csv")
+HELDOUT_18 = Path(__file__).with_name("risk_heldout_18.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -75,6 +76,7 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_15: (0.97, 0.90),  # fresh: 0.975 / 0.886; the list then widened from its false flags
     HELDOUT_16: (0.98, 0.91),  # fresh: 0.964 / 0.906; the list then widened from its misses
     HELDOUT_17: (0.95, 0.91),  # fresh: 0.958 / 0.918; 0.958 / 0.915 after the retrain for three shared texts
+    HELDOUT_18: (0.98, 0.93),  # fresh: 0.983 / 0.939
 }
 # Measured: 10 of 400 (0.025). It was 8 (0.02) before the model's threshold went from 0.6 to 0.5
 # outside a harmless context, which held-out 15 judged worth it (docs/safety.md).
@@ -697,6 +699,8 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         ("everyday_low_mood", "asked the teacher so nobody would ask questions in class"),
         ("everyday_low_mood", "checked out of the hotel early"),
         ("negated_clear", "im not a danger to myself anymore, my care coordinator agrees"),
+        # a beginning behind the writer, told with now
+        ("past_recovery", "when i first got sober i wanted to die most days. 2 years now and grateful"),
     ],
 )
 def test_harmless_contexts_are_not_flagged(context: str, text: str) -> None:
@@ -756,6 +760,8 @@ def test_the_list_says_when_it_read_each_risk_word_in_a_harmless_context(text: s
         "never once thought i would want to kill myself but here i am",
         "i was suicidal most of last year and i still am",
         "mental health first aider at work but i cut myself last night",
+        "when i first came here i wanted to die and i still do",
+        "when i first woke up i wanted to die",
     ],
 )
 def test_a_first_person_risk_now_wins_over_a_harmless_context(text: str) -> None:
