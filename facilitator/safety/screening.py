@@ -153,6 +153,7 @@ class Context:
     compounds: frozenset[str]  # "prevention", "scene": after a mention, it names a topic
     present: re.Pattern[str]
     recovery: re.Pattern[str]
+    turns: re.Pattern[str]  # "... clean and i": the writer turns to their own present
     past: re.Pattern[str]
     past_events: re.Pattern[str]  # "after Mum died": a distant past when the phrase is told in the past
     past_verbs: frozenset[str]  # "was", "wanted", "had": the phrase is told in the past
@@ -500,11 +501,13 @@ class _Reading:
         context = self.context
         if context.present.search(clause):
             return ""
-        if context.recovery.search(clause):
-            return "recovered"
         told_in_past = any(
             word in context.past_verbs for word in self.words[max(found.first - 2, 0) : found.last]
         )
+        if not told_in_past:
+            clause = self._since_the_turn(found, clause)
+        if context.recovery.search(clause):
+            return "recovered"
         if (
             context.past.search(clause)
             or (context.past_events.search(clause) and told_in_past)
@@ -512,6 +515,16 @@ class _Reading:
         ):
             return "recovered" if context.recovered_now.search(self.text) else "past"
         return ""
+
+    def _since_the_turn(self, found: _Found, clause: str) -> str:
+        """A phrase's clause from the last turn to the writer's own present before the phrase
+        ("day 41 clean and honestly i want to die"): a recovery told before it is not this one."""
+        start = self._clause_start(found.first)
+        before = " ".join(self.words[start : found.first + 1])  # and the phrase's first word: "i want ..."
+        turns = list(self.context.turns.finditer(before))
+        if not turns:
+            return clause
+        return " ".join(clause.split(" ")[before.count(" ", 0, turns[-1].start()) :])
 
     def _next_sentence(self, found: _Found) -> str:
         """The words of the sentence after a phrase's own ("" at the end of the text)."""
@@ -833,6 +846,7 @@ def _context(table: Mapping[str, object], word_groups: Mapping[str, str]) -> Con
         compounds=words("settings", "compounds") if "compounds" in settings else frozenset(),
         present=phrases("time", "present"),
         recovery=phrases("time", "recovery"),
+        turns=phrases("time", "turns"),
         past=phrases("time", "past"),
         past_events=phrases("time", "past_events"),
         past_verbs=words("time", "past_verbs"),

@@ -819,6 +819,34 @@ def test_a_distant_past_without_recovery_is_flagged_at_lower_urgency() -> None:
     assert result.flagged and result.urgency == LOWER
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "day 41 clean and honestly id rather not wake up tomorrow",
+        "40 days sober and i want to die",
+        "a year free from cutting and i want to hurt myself",
+        "sober since march and i dont want to be here anymore",
+    ],
+)
+def test_a_recovery_told_before_the_writer_turns_to_their_present_does_not_hide_it(text: str) -> None:
+    """The list alone flags these; they read as recoveries when "clean" or "sober" reached the
+    phrase across the turn."""
+    result = screen_text(text)
+    assert result.flagged and result.urgency == URGENT, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 years clean and i no longer want to die",
+        "sober 5 years and i wanted to die every day before that",
+        "i wanted to kill myself back then but im in recovery now",
+    ],
+)
+def test_a_recovery_after_the_turn_or_of_a_phrase_told_in_the_past_still_counts(text: str) -> None:
+    assert is_clear(screen_text(text)), text
+
+
 def test_every_flag_on_the_development_set_carries_known_reasons_and_an_urgency() -> None:
     for text, _, _ in _labelled(DEV_FILE):
         result = screen_text(text)
