@@ -71,7 +71,7 @@ $(CROWD): benchmarks/crowd/package.json benchmarks/crowd/package-lock.json
 	touch $@
 
 bench: $(VENV)/.dev $(CROWD)  ## Stepwise against a bare Flask-SocketIO relay: 4,000 phones, eventlet then gevent (BENCH_ARGS="--help")
-	ulimit -n "$$(ulimit -Hn)"; $(BIN)/python benchmarks/crowd/run.py --ramp 600,800,1000,1200 $(BENCH_ARGS)
+	ulimit -n "$$(ulimit -Hn)"; $(BIN)/python benchmarks/crowd/run.py --ramp 600,800,1000,1200 --repeat 3 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

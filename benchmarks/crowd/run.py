@@ -18,9 +18,10 @@ the relay. `--ramp` then raises the offered rate step by step on the same connec
 how many committed answers per second each server sustains before p95 passes 100 ms.
 
 One pair of runs is one draw: on this machine Stepwise's p95 at the same rate, with the same code,
-has ranged over 2-3x from run to run. `--repeat N` runs the pair N times per mode, the relay first
-in odd pairs and Stepwise first in even ones, prints each pair, then each ratio's median and
-worst over the pairs and how many pairs met its target (the ramp runs in the first pair only).
+has ranged from about 4 to 14 ms from run to run. `--repeat N` runs the pair N times per mode,
+the relay first in odd pairs and Stepwise first in even ones, prints each pair, then each ratio's
+median and worst over the pairs and how many pairs met its target (the ramp runs in the first
+pair only).
 
 The server's CPU and memory are read from /proc for its process alone; the clients run in
 another process on the same cores. Prints figures; asserts nothing.
