@@ -58,6 +58,7 @@ HELDOUT_16 = Path(__file__).with_name("risk_heldout_16.csv")
 HELDOUT_17 = Path(__file__).with_name("risk_heldout_17.csv")
 HELDOUT_18 = Path(__file__).with_name("risk_heldout_18.csv")
 HELDOUT_19 = Path(__file__).with_name("risk_heldout_19.csv")
+HELDOUT_20 = Path(__file__).with_name("risk_heldout_20.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -79,6 +80,7 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_17: (0.95, 0.92),  # fresh: 0.958 / 0.918
     HELDOUT_18: (0.98, 0.93),  # fresh: 0.983 / 0.939
     HELDOUT_19: (0.96, 0.93),  # fresh: 0.961 / 0.933; unchanged by the retrain for its one shared text
+    HELDOUT_20: (0.96, 0.92),  # fresh: 0.967 / 0.921
 }
 # Measured: 10 of 400 (0.025). It was 8 (0.02) before the model's threshold went from 0.6 to 0.5
 # outside a harmless context, which held-out 15 judged worth it (docs/safety.md).
