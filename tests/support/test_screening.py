@@ -816,6 +816,22 @@ def test_a_negated_risk_alone_is_not_flagged(text: str) -> None:
     assert is_clear(screen_text(text))
 
 
+@pytest.mark.parametrize(
+    "text", ["blew my nose in the meeting", "got a nose piercing today", "a bit on the nose, that song"]
+)
+def test_a_nose_is_not_read_as_a_noose(text: str) -> None:
+    """Read with its double letter once, "noose" was "nose", and these were urgent flags."""
+    assert is_clear(screen_text(text)), text
+
+
+@pytest.mark.parametrize(
+    "text", ["bought a noose today", "the nooose is in the shed", "keep thinking about the noose again"]
+)
+def test_a_noose_is_still_a_method_however_it_is_typed(text: str) -> None:
+    result = screen_text(text)
+    assert result.flagged and result.urgency == URGENT, text
+
+
 def test_a_distant_past_without_recovery_is_flagged_at_lower_urgency() -> None:
     result = screen_text("I overdosed on pills when I was younger.")
     assert result.flagged and result.urgency == LOWER
