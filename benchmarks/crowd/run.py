@@ -473,6 +473,10 @@ def run_server(
         stop(server.process)
     figures["gc"] = read_stats(server.gc_stats)
     figures["stalls"] = read_stats(server.stalls)
+    # What one server wrote must not be written back to disk while the next one is measured.
+    if isinstance(server, Stepwise) and not args.keep:
+        shutil.rmtree(server.folder, ignore_errors=True)
+    os.sync()
     time.sleep(2)
     return figures
 
