@@ -56,11 +56,9 @@ _DIGIT_AND_LETTER_WORD = re.compile(r"(?<![^\W_])(?=[^\W_]*\d)(?=[^\W_]*[^\W\d_]
 _DIGIT_LETTERS = str.maketrans(_LEET_DIGITS, "oieast")
 _WORD = re.compile(r"[^\W_]+")
 _SPACED_LETTERS = re.compile(r"(?<!\S)[^\W\d_](?: [^\W\d_]){2,}(?!\S)")
-_REPEATED_LETTER = re.compile(r"([a-z])\1+")
-# Words of risk that their double letter tells apart from an everyday word: read once, "noose" is
-# "nose" ("blew my nose" was read as a noose). They keep it, in texts and phrases alike, and a
-# longer run is read as two ("nooose").
-_KEPT_DOUBLE = re.compile(r"\bno{2,}s(?:e|es|ed)\b")
+# A letter typed several times, read once; but "noose", whose double letter tells it apart from
+# an everyday word (read once, "blew my nose" was a noose), keeps two ("nooose" is "noose").
+_REPEATED_LETTER = re.compile(r"\b(no)o+(s(?:e|es|ed))\b|([a-z])\3+")
 _PHRASE_PART = re.compile(
     r"\(([^()\[\]{}]*)\)|\[([^()\[\]{}]*)\]|\{(\w+)\}|(\.\.\.)|(<end>)|([^\s()\[\]{}]+)"
 )
@@ -610,19 +608,13 @@ def _fold(text: str) -> str:
 
 
 def _collapse_repeats(text: str) -> str:
-    """Read a letter typed several times once: dieee -> die, kill -> kil (phrases alike), but for
-    the words whose double letter tells them apart (`_KEPT_DOUBLE`): nooose -> noose."""
-    kept = list(_KEPT_DOUBLE.finditer(text))
-    if not kept:
-        return _REPEATED_LETTER.sub(r"\1", text)
-    parts, start = [], 0
-    for word in kept:
-        parts += [
-            _REPEATED_LETTER.sub(r"\1", text[start : word.start()]),
-            _REPEATED_LETTER.sub(r"\1\1", word[0]),
-        ]
-        start = word.end()
-    return "".join([*parts, _REPEATED_LETTER.sub(r"\1", text[start:])])
+    """Read a letter typed several times once: dieee -> die, kill -> kil (phrases alike); nooose
+    -> noose."""
+    return _REPEATED_LETTER.sub(_read_once, text)
+
+
+def _read_once(repeated: re.Match[str]) -> str:
+    return repeated[3] or f"{repeated[1]}o{repeated[2]}"
 
 
 def _cut(text: str, quotes: QuoteCues) -> str:
