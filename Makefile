@@ -59,8 +59,8 @@ format: $(VENV)/.dev
 
 # The operating thresholds: 0.5, and 0.8 where the list read a harmless context; chosen on the read
 # held-outs 1-14, confirmed on held-out 15 by a rule written before it was scored (docs/safety.md).
-risk-model: $(VENV)/.runtime  ## Retrain the risk screen's second opinion from tests/support/risk_dev.csv
-	$(BIN)/flask --app wsgi train-risk-model --threshold 0.5 --context-threshold 0.8
+risk-model: $(VENV)/.runtime  ## Retrain the risk screen's second opinion from the labelled data in tests/support (about 2.5 min)
+	$(BIN)/flask --app wsgi train-risk-model --threshold 0.65 --context-threshold 0.8
 
 # socket.io-client, pinned in benchmarks/crowd/package-lock.json: the benchmark's phones and consoles.
 CROWD := benchmarks/crowd/node_modules/socket.io-client/package.json

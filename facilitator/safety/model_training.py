@@ -1,17 +1,19 @@
 """Train the statistical second opinion (`second_opinion`) from the labelled data in the repository.
 
 One command, `make risk-model` (`flask --app wsgi train-risk-model`), reads the development
-set and the older examples (never a held-out set), fits two scikit-learn pipelines that share
-their features, TF-IDF of character 2-5-grams and word 1-2-grams:
+set, the older examples and the held-out sets already spent (2 to 20: scored and read, so no
+longer honest measures; held-out 1, the everyday set and any newer set stay out), and fits two
+scikit-learn pipelines that share their features, TF-IDF of character 2-5-grams and word
+1-2-grams:
 
 - is it risk: a logistic regression with balanced classes, on every labelled text;
-- which construct: a multinomial logistic regression on the risky texts of the development set.
+- which construct: a multinomial logistic regression on the risky texts.
 
-A threshold is chosen at first sight: each batch of the development set (one writer, one
-voice) is scored by a model fitted on the others, and the threshold is the lowest at which
+A threshold is chosen at first sight: each batch (one writer, one voice; a spent held-out set
+is one batch) is scored by a model fitted on the others, and the threshold is the lowest at which
 "phrase list or model" keeps `TARGET_PRECISION` on the batches the list was not tuned on. The
 command writes that one unless `--threshold` names another: `make risk-model` passes the
-operating point that docs/safety.md explains (0.6). The arrays are written to `risk_model.npz`;
+operating point that docs/safety.md explains. The arrays are written to `risk_model.npz`;
 the figures are printed.
 """
 
@@ -34,11 +36,11 @@ from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline, make_union
 from .screening import Construct, PhraseList, load_phrase_list
 from .second_opinion import DEFAULT_MODEL_FILE
 
-REPOSITORY = Path(__file__).resolve().parents[2]
-DEVELOPMENT_FILES = (
-    REPOSITORY / "tests" / "support" / "risk_dev.csv",
-    REPOSITORY / "tests" / "support" / "risk_examples.csv",
-)
+LABELLED = Path(__file__).resolve().parents[2] / "tests" / "support"
+DEVELOPMENT_FILES = (LABELLED / "risk_dev.csv", LABELLED / "risk_examples.csv")
+# Spent held-out sets teach the model (docs/safety.md, held-out 21); the unspent ones measure it.
+SPENT_HELDOUT_FILES = tuple(LABELLED / f"risk_heldout_{number}.csv" for number in range(2, 21))
+TRAINING_FILES = DEVELOPMENT_FILES + SPENT_HELDOUT_FILES
 VECTORIZERS = (
     {"analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 2, "sublinear_tf": True},
     {"analyzer": "word", "ngram_range": (1, 2), "sublinear_tf": True},
@@ -59,13 +61,14 @@ class Labelled:
     text: str
     is_risk: bool
     construct: str  # a risk construct of the phrase list, or "" (harmless, or not one construct)
-    batch: str  # who wrote it when: the development set's `note` up to ";", or "examples"
+    batch: str  # the development set's `note` up to ";" ("batch A"), "examples", or a held-out file's name
     ordinary: bool = False  # an everyday text with no risk words at all (category "ordinary")
 
 
-def labelled_texts(files: Sequence[Path] = DEVELOPMENT_FILES) -> list[Labelled]:
+def labelled_texts(files: Sequence[Path] = TRAINING_FILES) -> list[Labelled]:
     """Every text of the labelled files: `label` risk/harmless with a construct as `category`
-    (the development set), or `risky` 1/0 (the older examples, whose categories are not constructs)."""
+    (the development and held-out sets), or `risky` 1/0 (the older examples, whose categories
+    are not constructs)."""
     texts = []
     for path in files:
         with path.open(encoding="utf-8", newline="") as file:
@@ -73,6 +76,8 @@ def labelled_texts(files: Sequence[Path] = DEVELOPMENT_FILES) -> list[Labelled]:
                 is_risk = (row.get("label") or row.get("risky")) in ("risk", "1")
                 construct = row.get("category", "") if "label" in row and is_risk else ""
                 batch = (row.get("note") or "").split(";")[0].strip() if "label" in row else "examples"
+                if not batch.startswith("batch ") and batch != "examples":
+                    batch = path.stem  # a held-out set, one batch however many wrote it
                 ordinary = row.get("category") == "ordinary"
                 texts.append(Labelled(row["text"], is_risk, construct, batch, ordinary))
     return texts

@@ -92,15 +92,15 @@ def test_it_never_changes_what_the_list_flags() -> None:
             assert screen_with_second_opinion(row["text"], phrases, model) == listed
 
 
-def _read_in_a_harmless_context(in_context: bool) -> list[str]:
-    """Development texts the list does not flag, whose risk words it read in a harmless context
-    (or, with False, that it read no context in)."""
+def _read_in_a_harmless_context(in_context: bool, every: int = 3) -> list[str]:
+    """Development texts (every `every`th) the list does not flag, whose risk words it read in a
+    harmless context (or, with False, that it read no context in)."""
     phrases = load_phrase_list()
     return [
         row["text"]
-        for row in _dev_rows()[::3]
+        for row in _dev_rows()[::every]
         if not (result := phrases.screen(row["text"])).flagged and result.in_harmless_context is in_context
-    ][:40]
+    ]
 
 
 @pytest.mark.parametrize("in_context", [True, False])
@@ -110,7 +110,7 @@ def test_where_the_list_read_a_harmless_context_the_model_must_reach_the_context
     """ "my brother overdosed last year" has risk words the list read as someone else's: only a
     surer model overrules that reading. Each text is flagged or not by the threshold for its kind."""
     phrases, model = load_phrase_list(), load_model()
-    texts = _read_in_a_harmless_context(in_context)
+    texts = _read_in_a_harmless_context(in_context)[:40]
     assert len(texts) == 40
     for text in texts:
         by_threshold = screen_with_second_opinion(text, phrases, model, threshold=0.0, context_threshold=1.0)
@@ -156,7 +156,7 @@ def test_the_app_asks_the_model_to_be_surer_where_the_list_read_a_harmless_conte
     model = load_model()
     text = next(
         t
-        for t in _read_in_a_harmless_context(True)
+        for t in _read_in_a_harmless_context(True, every=1)
         if model.threshold <= model.probability(t) < model.context_threshold
     )
     with app.app_context():
@@ -204,11 +204,25 @@ def test_the_training_command_writes_a_model_the_app_can_load(
 
 
 def test_the_shipped_model_holds_the_thresholds_make_risk_model_writes() -> None:
-    """`make risk-model` and the model in the repository agree (docs/safety.md says why 0.5, and
+    """`make risk-model` and the model in the repository agree (docs/safety.md says why 0.65, and
     0.8 where the list read a harmless context)."""
     makefile = (Path(__file__).parents[2] / "Makefile").read_text(encoding="utf-8")
     asked = re.search(r"train-risk-model --threshold ([0-9.]+) --context-threshold ([0-9.]+)", makefile)
     assert asked, "make risk-model names no --threshold and --context-threshold"
     model = load_model()
     assert (model.threshold, model.context_threshold) == (float(asked.group(1)), float(asked.group(2)))
-    assert (model.threshold, model.context_threshold) == (0.5, 0.8)
+    assert (model.threshold, model.context_threshold) == (0.65, 0.8)
+
+
+def test_the_model_learns_from_the_spent_held_out_sets_and_never_from_the_unspent_ones() -> None:
+    """Held-outs 2 to 20 were scored and read, so they teach the model; held-out 1, the everyday
+    set and held-out 21 still measure it (docs/safety.md), so they stay out of its training."""
+    support = Path(__file__).parent
+    spent = tuple(support / f"risk_heldout_{number}.csv" for number in range(2, 21))
+    unspent = {support / f"risk_heldout{name}.csv" for name in ("", "_everyday", "_21")}
+    training = model_training.TRAINING_FILES
+    assert training == (*model_training.DEVELOPMENT_FILES, *spent)
+    assert not unspent & set(training)
+    batches = {t.batch for t in model_training.labelled_texts()}
+    assert {path.stem for path in spent} <= batches  # each spent set is a batch of its own
+    assert not {path.stem for path in unspent} & batches
