@@ -2,11 +2,11 @@
 
 The phrase list knows the ways of saying it that its writers thought of; people find others
 ("saturday when my flatmate is away. thats when"). Beside it sits a logistic regression over
-TF-IDF character and word n-grams, trained on the labelled development data in the repository
-(`make risk-model`, see `model_training`). It is asked only about texts the
-list did not flag, and flags a text when its probability of risk reaches the threshold chosen at
-training (a higher one where the list read the text's risk words in a harmless context); its
-reason is the construct a second model finds likeliest.
+TF-IDF character and word n-grams, trained on the labelled data in the repository, the
+development set and the spent held-out sets (`make risk-model`, see `model_training`). It is
+asked only about texts the list did not flag, and flags a text when its probability of risk
+reaches the threshold chosen at training (a higher one where the list read the text's risk
+words in a harmless context); its reason is the construct a second model finds likeliest.
 
 The model is stored as plain arrays (`risk_model.npz`, no pickle) and read here with
 scikit-learn's own analyzers; scoring is a few numpy operations on the text's known n-grams,
