@@ -31,7 +31,7 @@ DEV_FILE = Path(__file__).with_name("risk_dev.csv")
 # files. Never tune the screen to a fresh one, never edit any (docs/safety.md). Once scored and
 # read, a set is spent: since held-out 21, the model learns from the spent sets 2 to 20
 # (facilitator/safety/model_training.py), so their floors guard the phrase list and no longer
-# measure the model; held-out 1, the everyday set and held-outs 21 and 22 stay out of its training.
+# measure the model; held-out 1, the everyday set and held-outs 21 to 23 stay out of its training.
 # risk_heldout.csv: scored before and after the list was rebuilt; its misses were then read, so
 # it no longer measures the list honestly, only the model, which never saw it.
 # risk_heldout_2.csv: scored with the list alone, then with the whole screen (the list and its
@@ -64,6 +64,7 @@ HELDOUT_19 = Path(__file__).with_name("risk_heldout_19.csv")
 HELDOUT_20 = Path(__file__).with_name("risk_heldout_20.csv")
 HELDOUT_21 = Path(__file__).with_name("risk_heldout_21.csv")
 HELDOUT_22 = Path(__file__).with_name("risk_heldout_22.csv")
+HELDOUT_23 = Path(__file__).with_name("risk_heldout_23.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -87,10 +88,12 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_19: (0.96, 0.93),  # fresh: 0.961 / 0.933; unchanged by the retrain for its one shared text
     HELDOUT_20: (0.96, 0.92),  # fresh: 0.967 / 0.921
     HELDOUT_21: (0.96, 0.94),  # fresh: 0.969 / 0.943, the model trained on held-outs 2 to 20 at 0.65
-    HELDOUT_22: (0.96, 0.91),  # fresh: 0.961 / 0.915; 0.964 / 0.918 without its 3 texts in the dev set
+    HELDOUT_22: (0.96, 0.91),  # fresh: 0.961 / 0.915; 0.964 / 0.918, then 0.961 / 0.915 (dev texts removed)
+    HELDOUT_23: (0.95, 0.96),  # fresh: 0.950 / 0.963; 0.958 / 0.961 without its 3 texts in the dev set
 }
-# Measured: 10 of 400 (0.025). It was 8 (0.02) before the model's threshold went from 0.6 to 0.5
-# outside a harmless context, which held-out 15 judged worth it (docs/safety.md).
+# Measured: 10 of 400 (0.025); 9 with the model retrained before held-out 23's three texts left the
+# development set. It was 8 (0.02) before the model's threshold went from 0.6 to 0.5 outside a
+# harmless context, which held-out 15 judged worth it (docs/safety.md).
 EVERYDAY_FLAGGED_CEILING = 0.025
 # ------------------------------------------------------------------------------------------
 
