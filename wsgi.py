@@ -19,7 +19,7 @@ if __name__ == "__main__":
         monkey.patch_all()
 
 from facilitator import create_app
-from facilitator.access_log import redact_server_logs
+from facilitator.access_log import quiet_hung_up_clients, redact_server_logs
 from facilitator.extensions import socketio
 from facilitator.jobs import start_periodic_jobs
 from facilitator.realtime.presence import forget_all_connections
@@ -64,4 +64,5 @@ if __name__ == "__main__":
     }.get(app.config["SOCKETIO_ASYNC_MODE"], {})
     # Join, take-home, invitation and reset links work as passwords: the access log shows 4 characters.
     server_options.update(redact_server_logs(app.config["SOCKETIO_ASYNC_MODE"]))
+    quiet_hung_up_clients(app.config["SOCKETIO_ASYNC_MODE"])
     socketio.run(app, host=app.config["HOST"], port=app.config["PORT"], log_output=True, **server_options)

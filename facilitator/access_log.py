@@ -9,6 +9,10 @@ async server's own access log; `redact_server_logs` makes each of them redact:
 - gevent: Flask-SocketIO passes gevent's `log` itself and gevent then writes to `sys.stderr`,
   so `sys.stderr` is replaced by the same redacting stream;
 - threading: Werkzeug logs each request to the "werkzeug" logger, which gets a redacting filter.
+
+A phone that loses its network, or a socket closed while a worker drains, hangs up before its
+response is written. gevent prints a traceback for that unless told it is not an error
+(`quiet_hung_up_clients`); eventlet and Werkzeug already keep quiet.
 """
 
 from __future__ import annotations
@@ -66,3 +70,12 @@ def redact_server_logs(async_mode: str) -> dict:
     if not any(isinstance(existing, RedactingFilter) for existing in werkzeug_logger.filters):
         werkzeug_logger.addFilter(RedactingFilter())
     return {}
+
+
+def quiet_hung_up_clients(async_mode: str) -> None:
+    """Under gevent, keep a client that hung up (reset, broken pipe) from printing a traceback."""
+    if async_mode == "gevent":
+        import gevent
+
+        hub = gevent.get_hub()
+        hub.NOT_ERROR = (*hub.NOT_ERROR, ConnectionResetError, BrokenPipeError)

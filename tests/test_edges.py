@@ -9,6 +9,8 @@ import json
 import logging
 import pkgutil
 import secrets
+import socket
+import struct
 import time
 from collections.abc import Callable, Iterator
 
@@ -251,6 +253,24 @@ def test_the_threading_server_log_shows_no_whole_token(start_live_server):
         _request_secret_links(server, join_token, other_token)
         time.sleep(0.2)
         _assert_log_keeps_secrets(server.log(), join_token, other_token)
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("async_mode", ["eventlet", "gevent"])
+def test_clients_that_hang_up_leave_no_traceback_and_the_server_serves_on(start_live_server, async_mode):
+    """A phone that loses its network resets its connection before the response is written."""
+    server = start_live_server(SOCKETIO_ASYNC_MODE=async_mode)
+    try:
+        host, port = server.url.removeprefix("http://").split(":")
+        for _ in range(20):
+            with socket.create_connection((host, int(port)), timeout=5) as hung_up:
+                hung_up.sendall(b"\x88\x82 not a request\r\n\r\n")
+                hung_up.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset
+        assert requests.get(server.url + "/", timeout=10).status_code == 200
+        time.sleep(0.2)
+        assert "Traceback" not in server.log()
+        assert "Connection reset" not in server.log()
     finally:
         server.stop()
 
