@@ -31,7 +31,7 @@ DEV_FILE = Path(__file__).with_name("risk_dev.csv")
 # files. Never tune the screen to a fresh one, never edit any (docs/safety.md). Once scored and
 # read, a set is spent: since held-out 21, the model learns from the spent sets 2 to 20
 # (facilitator/safety/model_training.py), so their floors guard the phrase list and no longer
-# measure the model; held-out 1, the everyday set and held-outs 21 to 23 stay out of its training.
+# measure the model; held-out 1, the everyday set and held-outs 21 to 24 stay out of its training.
 # risk_heldout.csv: scored before and after the list was rebuilt; its misses were then read, so
 # it no longer measures the list honestly, only the model, which never saw it.
 # risk_heldout_2.csv: scored with the list alone, then with the whole screen (the list and its
@@ -65,6 +65,7 @@ HELDOUT_20 = Path(__file__).with_name("risk_heldout_20.csv")
 HELDOUT_21 = Path(__file__).with_name("risk_heldout_21.csv")
 HELDOUT_22 = Path(__file__).with_name("risk_heldout_22.csv")
 HELDOUT_23 = Path(__file__).with_name("risk_heldout_23.csv")
+HELDOUT_24 = Path(__file__).with_name("risk_heldout_24.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -90,10 +91,12 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_21: (0.96, 0.94),  # fresh: 0.969 / 0.943, the model trained on held-outs 2 to 20 at 0.65
     HELDOUT_22: (0.96, 0.91),  # fresh: 0.961 / 0.915; 0.964 / 0.918, then 0.961 / 0.915 (dev texts removed)
     HELDOUT_23: (0.95, 0.96),  # fresh: 0.950 / 0.963; 0.958 / 0.961 without its 3 texts in the dev set
+    HELDOUT_24: (0.96, 0.94),  # fresh: 0.964 / 0.946, the same after its text left the dev set
 }
-# Measured: 10 of 400 (0.025); 9 with the model retrained before held-out 23's three texts left the
-# development set. It was 8 (0.02) before the model's threshold went from 0.6 to 0.5 outside a
-# harmless context, which held-out 15 judged worth it (docs/safety.md).
+# Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
+# the model retrained when held-out 24's one text left it. It was 8 (0.02) before the model's
+# threshold went from 0.6 to 0.5 outside a harmless context, which held-out 15 judged worth it
+# (docs/safety.md).
 EVERYDAY_FLAGGED_CEILING = 0.025
 # ------------------------------------------------------------------------------------------
 
@@ -630,6 +633,18 @@ def test_the_lists_precision_and_recall_on_what_it_was_tuned_on_stay_above_their
         ("took 2 weeks of quetiapine at once", "overdose"),
         ("cancelled the gym and netflix. tying up loose ends", "preparation or goodbye"),
         ("gonna get my strap and handle him", "harm to others"),
+        # widened from the misses of held-outs 21 to 23, before held-out 24 judged it: a means
+        # visited or watched with no word of harm, faith words for being taken, envy of the dead,
+        # rehoming a pet however it is told, blades kept close, "why bother" as a verdict
+        ("stood at the level crossing for an hour just watching the tracks", "method or means"),
+        ("walked up to the top of the car park again and kept staring down", "method or means"),
+        ("the motorway bridge is 5 mins away. i could just lean over", "method or means"),
+        ("drove past the quarry twice and almost pulled in", "method or means"),
+        ("keeping a razor blade in my phone case now", "method or means"),
+        ("asking god to call me home soon", "wish to be dead"),
+        ("honestly envy the ones who died in their sleep", "wish to be dead"),
+        ("rehoming the cat on sunday, she deserves better than me", "preparation or goodbye"),
+        ("why even bother anymore", "hopelessness"),
     ],
 )
 def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> None:
@@ -637,6 +652,20 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
     assert result.flagged, text
     assert reason in result.reasons
     assert result.urgency == URGENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kept looking down at my phone the whole bus ride",
+        "watching the trains with my son at the station, he loves them",
+        "used to keep blades in my bag. gave them to my counsellor two years ago",
+        "rehoming a rescue dog from the shelter next week, so excited",
+        "why bother ironing when you can just hang it up",
+    ],
+)
+def test_the_words_of_a_means_watched_or_a_pet_rehomed_alone_are_not_flagged(text: str) -> None:
+    assert not screen_text(text).flagged
 
 
 @pytest.mark.parametrize(
