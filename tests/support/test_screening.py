@@ -31,7 +31,7 @@ DEV_FILE = Path(__file__).with_name("risk_dev.csv")
 # files. Never tune the screen to a fresh one, never edit any (docs/safety.md). Once scored and
 # read, a set is spent: since held-out 21, the model learns from the spent sets 2 to 20
 # (facilitator/safety/model_training.py), so their floors guard the phrase list and no longer
-# measure the model; held-out 1, the everyday set and held-outs 21 to 24 stay out of its training.
+# measure the model; held-out 1, the everyday set and held-outs 21 to 25 stay out of its training.
 # risk_heldout.csv: scored before and after the list was rebuilt; its misses were then read, so
 # it no longer measures the list honestly, only the model, which never saw it.
 # risk_heldout_2.csv: scored with the list alone, then with the whole screen (the list and its
@@ -66,6 +66,7 @@ HELDOUT_21 = Path(__file__).with_name("risk_heldout_21.csv")
 HELDOUT_22 = Path(__file__).with_name("risk_heldout_22.csv")
 HELDOUT_23 = Path(__file__).with_name("risk_heldout_23.csv")
 HELDOUT_24 = Path(__file__).with_name("risk_heldout_24.csv")
+HELDOUT_25 = Path(__file__).with_name("risk_heldout_25.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -91,7 +92,8 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_21: (0.96, 0.94),  # fresh: 0.969 / 0.943, the model trained on held-outs 2 to 20 at 0.65
     HELDOUT_22: (0.96, 0.91),  # fresh: 0.961 / 0.915; 0.964 / 0.918, then 0.961 / 0.915 (dev texts removed)
     HELDOUT_23: (0.95, 0.96),  # fresh: 0.950 / 0.963; 0.958 / 0.961 without its 3 texts in the dev set
-    HELDOUT_24: (0.96, 0.94),  # fresh: 0.964 / 0.946, the same after its text left the dev set
+    HELDOUT_24: (0.97, 0.94),  # fresh: 0.964 / 0.946; 0.975 / 0.946 after the list widened from it
+    HELDOUT_25: (0.94, 0.95),  # fresh: 0.947 / 0.958, short of the recall target
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it. It was 8 (0.02) before the model's
@@ -645,6 +647,13 @@ def test_the_lists_precision_and_recall_on_what_it_was_tuned_on_stay_above_their
         ("honestly envy the ones who died in their sleep", "wish to be dead"),
         ("rehoming the cat on sunday, she deserves better than me", "preparation or goodbye"),
         ("why even bother anymore", "hopelessness"),
+        # widened from held-out 24's misses, before held-out 25 judged it
+        ("took too many of my nans heart pills. head is spinning", "overdose"),
+        ("could wallop the kid when he screams like that", "harm to others"),
+        ("honestly ready to deck the wife tonight", "harm to others"),
+        ("gonna take a hammer to his head if he comes round again", "harm to others"),
+        ("woke up and was gutted im still breathing", "wish to be dead"),
+        ("went round to see everyone one last time", "preparation or goodbye"),
     ],
 )
 def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> None:
@@ -662,9 +671,14 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         "used to keep blades in my bag. gave them to my counsellor two years ago",
         "rehoming a rescue dog from the shelter next week, so excited",
         "why bother ironing when you can just hang it up",
+        "took too many of the free samples at the market lol",
+        "the kid scored a goal today, so proud",
+        "deck the halls, the tree is finally up",
+        "woke up gutted that the match was cancelled",
+        "last day of term, hugged the kids for the last time before summer",
     ],
 )
-def test_the_words_of_a_means_watched_or_a_pet_rehomed_alone_are_not_flagged(text: str) -> None:
+def test_the_words_of_the_widened_phrases_in_everyday_senses_are_not_flagged(text: str) -> None:
     assert not screen_text(text).flagged
 
 
