@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, NamedTuple
 
 CATEGORIES = ("harm_to_others", "overdose", "self_harm", "suicide")
 URGENT, LOWER = "urgent", "lower"
@@ -187,17 +187,26 @@ class _Found:
     lowered: bool = False  # counts, at lower urgency: a distant past with no recovery told
 
 
+class _Start(NamedTuple):
+    """The entries of one construct, of one kind, that may start with a given word."""
+
+    construct_number: int  # its place in the list's constructs
+    kind: str  # phrase, mention or cue
+    pattern: re.Pattern[str]  # any of `entries`
+    entries: tuple[RiskPhrase, ...]
+
+
 @dataclass(frozen=True)
 class PhraseList:
     """A compiled phrase list: constructs, context words, harmless idioms and spelling fixes."""
 
     source: Path
     constructs: tuple[Construct, ...]
-    # Where to look: for each word a phrase can start with, and each start of such a word
-    # (suicid*), the constructs (and whether as mentions) whose phrases may start there.
-    # Each is (index of the construct, kind: phrase, mention or cue), in list order.
-    first_words: Mapping[str, tuple[tuple[int, str], ...]]
-    first_prefixes: tuple[tuple[str, tuple[tuple[int, str], ...]], ...]
+    # Where to look: for each word a phrase can start with, the entries that may start there,
+    # by construct and kind, in list order (so a word tries only its own entries); for each start
+    # of such a word (suicid*), the constructs and kinds whose entries may start there.
+    first_words: Mapping[str, tuple[_Start, ...]]
+    first_prefixes: tuple[tuple[str, tuple[_Start, ...]], ...]
     any_first_prefix: re.Pattern[str]
     context: Context
     harmless: re.Pattern[str]
@@ -322,17 +331,16 @@ class _Reading:
             if any_first_prefix.match(word):
                 for prefix, more in first_prefixes:
                     if word.startswith(prefix):
-                        candidates = tuple(sorted({*candidates, *more}))
+                        candidates = _with_prefixed(candidates, more)
             position = self.offsets[first]
-            for index, kind in candidates:
-                construct = constructs[index]
-                match = construct.patterns[kind].match(self.text, position)
+            for index, kind, pattern, candidate_entries in candidates:
+                match = pattern.match(self.text, position)
                 if match:
-                    entries = [e for e in construct.entries(kind) if e.pattern.match(self.text, position)]
+                    entries = [e for e in candidate_entries if e.pattern.match(self.text, position)]
                     last = self._word_at(match.end() - 1) + 1
                     written = frozenset().union(*(e.words for e in entries))
                     found.append(
-                        _Found(construct, tuple(e.entry for e in entries), first, last, kind, written)
+                        _Found(constructs[index], tuple(e.entry for e in entries), first, last, kind, written)
                     )
         return found
 
@@ -570,6 +578,14 @@ class _Reading:
         return echoes
 
 
+def _with_prefixed(candidates: tuple[_Start, ...], prefixed: tuple[_Start, ...]) -> tuple[_Start, ...]:
+    """A word's own entries and those of a prefix it starts with, in list order; where both
+    name a construct and kind, the prefix's (the construct's every entry of that kind) stands."""
+    by_construct = {(start.construct_number, start.kind): start for start in candidates}
+    by_construct.update({(start.construct_number, start.kind): start for start in prefixed})
+    return tuple(by_construct[key] for key in sorted(by_construct))
+
+
 def _together(cues: list[_Found]) -> list[_Found]:
     """The cues of each `cues_together` construct with `CUES_TOGETHER` or more of them in a text,
     apart (not overlapping): preparation told as several ordinary acts, a plan as a booking and a
@@ -728,20 +744,38 @@ def _compile(data: Mapping[str, object], source: Path) -> PhraseList:
     }
     written_fixes = sorted(map(re.escape, fixes), key=len, reverse=True)
     groups = {name: _strings(items, name) for name, items in _table(data, "word_groups").items()}
-    starts: dict[tuple[str, bool], set[tuple[int, str]]] = {}
+    starts: dict[tuple[str, bool], dict[tuple[int, str], list[RiskPhrase]]] = {}
     for index, construct in enumerate(constructs):
         for kind in _KINDS:
             for phrase in construct.entries(kind):
                 for start in _first_words(phrase.entry, groups):
-                    starts.setdefault(start, set()).add((index, kind))
+                    starts.setdefault(start, {}).setdefault((index, kind), []).append(phrase)
     return PhraseList(
         source=source,
         constructs=constructs,
         first_words=MappingProxyType(
-            {w: tuple(sorted(c)) for (w, is_prefix), c in starts.items() if not is_prefix}
+            {
+                word: tuple(
+                    _Start(index, kind, _any_of(entries), tuple(entries))
+                    for (index, kind), entries in sorted(by_construct.items())
+                )
+                for (word, is_prefix), by_construct in starts.items()
+                if not is_prefix
+            }
         ),
+        # A prefix tries its constructs' every entry of the kind, as a word may start several.
         first_prefixes=tuple(
-            sorted((w, tuple(sorted(c))) for (w, is_prefix), c in starts.items() if is_prefix)
+            sorted(
+                (
+                    word,
+                    tuple(
+                        _Start(index, kind, constructs[index].patterns[kind], constructs[index].entries(kind))
+                        for index, kind in sorted(by_construct)
+                    ),
+                )
+                for (word, is_prefix), by_construct in starts.items()
+                if is_prefix
+            )
         ),
         any_first_prefix=re.compile("|".join(re.escape(w) for w, prefix in starts if prefix) or "(?!)"),
         context=_context(_table(data, "context"), word_groups),
@@ -816,6 +850,13 @@ def _construct(
         MappingProxyType(patterns),
         cues_together,
     )
+
+
+def _any_of(entries: list[RiskPhrase]) -> re.Pattern[str]:
+    """One pattern matching where any of the entries matches, trying them in list order."""
+    if len(entries) == 1:
+        return entries[0].pattern
+    return re.compile("|".join(f"(?:{entry.pattern.pattern})" for entry in entries))
 
 
 def _written_words(entry: str, word_groups: Mapping[str, str]) -> frozenset[str]:
