@@ -29,9 +29,10 @@ DEV_FILE = Path(__file__).with_name("risk_dev.csv")
 # ------------------------------------------------------------------------------------------
 # HELD-OUT SETS: each written by someone who never saw the phrase list, the model or the other
 # files. Never tune the screen to a fresh one, never edit any (docs/safety.md). Once scored and
-# read, a set is spent: since held-out 21, the model learns from the spent sets 2 to 20
-# (facilitator/safety/model_training.py), so their floors guard the phrase list and no longer
-# measure the model; held-out 1, the everyday set and held-outs 21 to 25 stay out of its training.
+# read, a set is spent: the model learns from the spent sets, 2 to 20 since held-out 21 and 2 to
+# 25 since held-out 26 (facilitator/safety/model_training.py), so their floors guard the phrase
+# list and no longer measure the model; held-out 1, the everyday set and held-out 26 stay out of
+# its training.
 # risk_heldout.csv: scored before and after the list was rebuilt; its misses were then read, so
 # it no longer measures the list honestly, only the model, which never saw it.
 # risk_heldout_2.csv: scored with the list alone, then with the whole screen (the list and its
@@ -67,6 +68,7 @@ HELDOUT_22 = Path(__file__).with_name("risk_heldout_22.csv")
 HELDOUT_23 = Path(__file__).with_name("risk_heldout_23.csv")
 HELDOUT_24 = Path(__file__).with_name("risk_heldout_24.csv")
 HELDOUT_25 = Path(__file__).with_name("risk_heldout_25.csv")
+HELDOUT_26 = Path(__file__).with_name("risk_heldout_26.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -93,7 +95,8 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_22: (0.96, 0.91),  # fresh: 0.961 / 0.915; 0.964 / 0.918, then 0.961 / 0.915 (dev texts removed)
     HELDOUT_23: (0.95, 0.96),  # fresh: 0.950 / 0.963; 0.958 / 0.961 without its 3 texts in the dev set
     HELDOUT_24: (0.97, 0.94),  # fresh: 0.964 / 0.946; 0.975 / 0.946 after the list widened from it
-    HELDOUT_25: (0.94, 0.95),  # fresh: 0.947 / 0.958, short of the recall target
+    HELDOUT_25: (0.94, 0.95),  # fresh: 0.947 / 0.958, short of the recall target; trained on since 26
+    HELDOUT_26: (0.95, 0.93),  # fresh: 0.950 / 0.937, the model trained also on held-outs 21 to 25
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it. It was 8 (0.02) before the model's
