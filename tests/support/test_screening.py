@@ -657,6 +657,15 @@ def test_the_lists_precision_and_recall_on_what_it_was_tuned_on_stay_above_their
         ("gonna take a hammer to his head if he comes round again", "harm to others"),
         ("woke up and was gutted im still breathing", "wish to be dead"),
         ("went round to see everyone one last time", "preparation or goodbye"),
+        # widened from held-out 25's misses, before held-out 26 judged it
+        ("had my brother by the throat last night", "harm to others"),
+        ("the landlord is lucky i didnt floor him this morning", "harm to others"),
+        ("shoved my girlfriend against the wall", "harm to others"),
+        ("stood at the railing way too long tonight", "method or means"),
+        ("dads shotgun is sat on my bed right now", "method or means"),
+        ("got my tablets stashed away under the floorboard", "preparation or goodbye"),
+        ("sleeping pills and vodka tonight, thats the plan", "preparation or goodbye"),
+        ("dont feel like i deserve food", "self-harm"),
     ],
 )
 def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> None:
@@ -679,6 +688,12 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         "deck the halls, the tree is finally up",
         "woke up gutted that the match was cancelled",
         "last day of term, hugged the kids for the last time before summer",
+        "grabbed the cat by the scruff to get her in the carrier",
+        "lucky i didnt miss the bus",
+        "my son broke his nose at rugby",
+        "stood at the barrier for ages waiting for the band to come on",
+        "the rifle is in the gun safe at the club where it belongs",
+        "i deserve a takeaway after that week",
     ],
 )
 def test_the_words_of_the_widened_phrases_in_everyday_senses_are_not_flagged(text: str) -> None:
