@@ -988,6 +988,26 @@ def test_end_of_clause_syntax(tmp_path: Path, phrase: str, text: str, flagged: b
     assert screen_text(text, load_phrase_list(path)).flagged is flagged
 
 
+@pytest.mark.parametrize(
+    ("text", "entries"),
+    [
+        ("killing myself slowly", ("kill* myself",)),  # the prefix's entry, at a word with its own
+        ("killing it at work today", ("killing it",)),  # the word's own entry
+        ("i kill myself", ("kill* myself",)),
+    ],
+)
+def test_a_word_that_starts_entries_of_its_own_and_a_prefixs_tries_both(
+    tmp_path: Path, text: str, entries: tuple[str, ...]
+) -> None:
+    path = tmp_path / "phrases.toml"
+    path.write_text(
+        '[constructs.words]\ncategory = "suicide"\nreason = "words"\n'
+        'phrases = ["killing it", "kill* myself"]\n',
+        encoding="utf-8",
+    )
+    assert screen_text(text, load_phrase_list(path)).matched == entries
+
+
 @pytest.mark.parametrize("path", list(HELDOUT_FLOORS), ids=lambda path: path.name)
 def test_figures_on_the_held_out_sets_do_not_fall(path: Path) -> None:
     """The honest figure: text the screen was never built from. Prints every miss and false flag."""
