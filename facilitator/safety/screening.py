@@ -978,7 +978,7 @@ def _phrase_regex(entry: str, word_groups: Mapping[str, str]) -> str:
                 choice.strip() for choice in (alternatives if optional is None else optional).split("|")
             ]
             words = [choice for choice in choices if choice != "<end>"]
-            regex = "(?:" + "|".join(_words_regex(choice, entry) for choice in words) + ")"
+            regex = "(?:" + "|".join(_choice_regex(choice, entry) for choice in words) + ")"
             if len(words) < len(choices):  # "(again|<end>)": one of them, or the clause ends here
                 if not parts or optional is not None:
                     raise ValueError(f"phrase {entry!r}: <end> must follow a word, in (...)")
@@ -993,6 +993,13 @@ def _phrase_regex(entry: str, word_groups: Mapping[str, str]) -> str:
         spaced = part if part.startswith("(?: ") else f" {part}"
         regex += f"(?:{spaced})?" if is_optional else spaced
     return regex
+
+
+def _choice_regex(choice: str, entry: str) -> str:
+    """One alternative of (...) or [...]: words, perhaps ending the clause ("walk <end>")."""
+    if choice.endswith(" <end>"):
+        return _words_regex(choice.removesuffix(" <end>"), entry) + _CLAUSE_END
+    return _words_regex(choice, entry)
 
 
 def _words_regex(words: str, entry: str) -> str:

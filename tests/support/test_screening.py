@@ -69,6 +69,7 @@ HELDOUT_23 = Path(__file__).with_name("risk_heldout_23.csv")
 HELDOUT_24 = Path(__file__).with_name("risk_heldout_24.csv")
 HELDOUT_25 = Path(__file__).with_name("risk_heldout_25.csv")
 HELDOUT_26 = Path(__file__).with_name("risk_heldout_26.csv")
+HELDOUT_27 = Path(__file__).with_name("risk_heldout_27.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -97,11 +98,12 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_24: (0.97, 0.94),  # fresh: 0.964 / 0.946; 0.975 / 0.946 after the list widened from it
     HELDOUT_25: (0.94, 0.95),  # fresh: 0.947 / 0.958, short of the recall target; trained on since 26
     HELDOUT_26: (0.95, 0.93),  # fresh: 0.950 / 0.937, the model trained also on held-outs 21 to 25
+    HELDOUT_27: (0.94, 0.93),  # fresh: 0.947 / 0.929, then 0.947 / 0.932 (its dev text removed)
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
-# the model retrained when held-out 24's one text left it. It was 8 (0.02) before the model's
-# threshold went from 0.6 to 0.5 outside a harmless context, which held-out 15 judged worth it
-# (docs/safety.md).
+# the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did.
+# It was 8 (0.02) before the model's threshold went from 0.6 to 0.5 outside a harmless context,
+# which held-out 15 judged worth it (docs/safety.md).
 EVERYDAY_FLAGGED_CEILING = 0.025
 # ------------------------------------------------------------------------------------------
 
@@ -666,6 +668,22 @@ def test_the_lists_precision_and_recall_on_what_it_was_tuned_on_stay_above_their
         ("got my tablets stashed away under the floorboard", "preparation or goodbye"),
         ("sleeping pills and vodka tonight, thats the plan", "preparation or goodbye"),
         ("dont feel like i deserve food", "self-harm"),
+        # widened from held-out 26's misses, before held-out 27 judged it
+        ("better i was dead back home than alone here", "wish to be dead"),
+        ("going to see my grandad one last time tomorrow", "preparation or goodbye"),
+        ("found my cat a new home with my aunt", "preparation or goodbye"),
+        ("rehoming my ferrets on saturday", "preparation or goodbye"),
+        ("tomorrow i go to the river and jump", "plan"),
+        ("i picked it for the 3rd of the month", "plan"),
+        ("when my flatmate is away, then nobody will check on me", "plan"),
+        ("i want to punish my body for eating", "self-harm"),
+        ("my thighs have fresh marks again", "self-harm"),
+        ("i drank some bleach this morning", "self-harm"),
+        ("sometimes i just want to feel pain", "self-harm"),
+        ("what is the reason to live, honestly", "hopelessness"),
+        ("been like this for years. nothing is ever going to change", "hopelessness"),
+        ("gonna hurt that kid on the bus", "harm to others"),
+        ("bringing something to school so they stop laughing at me", "harm to others"),
     ],
 )
 def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> None:
@@ -694,6 +712,16 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         "stood at the barrier for ages waiting for the band to come on",
         "the rifle is in the gun safe at the club where it belongs",
         "i deserve a takeaway after that week",
+        "went to see my grandad one last time at the chapel of rest",
+        "hugged my son one last time before he left for uni",
+        "my legs have new scratches from the brambles",
+        "my toddler drank some bleach, we are in a&e now",
+        "heading to the lake and jump in, its roasting",
+        "when my wife is away i eat cereal for dinner",
+        "nothing will change until the council actually listens",
+        "we are rehoming two guinea pigs from the shelter this weekend",
+        "bringing something to school monday for the bake sale",
+        "you need to feel pain to grow, said my physio",
     ],
 )
 def test_the_words_of_the_widened_phrases_in_everyday_senses_are_not_flagged(text: str) -> None:
@@ -976,6 +1004,11 @@ def test_an_older_list_with_one_list_per_category_still_loads(tmp_path: Path) ->
         ("cut (again|<end>)", "cut again today", True),
         ("cut (again|<end>)", "i cut", True),
         ("cut (again|<end>)", "i cut bread", False),
+        # <end> after the words of one alternative ends the clause for that alternative alone
+        ("lucky to (walk again|walk <end>)", "lucky to walk", True),
+        ("lucky to (walk again|walk <end>)", "lucky to walk again", True),
+        ("lucky to (walk again|walk <end>)", "lucky to walk home", False),
+        ("lucky to (walk again|walk <end>)", "lucky to walk end", False),
     ],
 )
 def test_end_of_clause_syntax(tmp_path: Path, phrase: str, text: str, flagged: bool) -> None:
