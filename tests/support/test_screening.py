@@ -70,6 +70,7 @@ HELDOUT_24 = Path(__file__).with_name("risk_heldout_24.csv")
 HELDOUT_25 = Path(__file__).with_name("risk_heldout_25.csv")
 HELDOUT_26 = Path(__file__).with_name("risk_heldout_26.csv")
 HELDOUT_27 = Path(__file__).with_name("risk_heldout_27.csv")
+HELDOUT_28 = Path(__file__).with_name("risk_heldout_28.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -99,6 +100,7 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_25: (0.94, 0.95),  # fresh: 0.947 / 0.958, short of the recall target; trained on since 26
     HELDOUT_26: (0.95, 0.93),  # fresh: 0.950 / 0.937, the model trained also on held-outs 21 to 25
     HELDOUT_27: (0.94, 0.93),  # fresh: 0.947 / 0.929, then 0.947 / 0.932 (its dev text removed)
+    HELDOUT_28: (0.96, 0.94),  # fresh: 0.964 / 0.943
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did.
@@ -684,6 +686,20 @@ def test_the_lists_precision_and_recall_on_what_it_was_tuned_on_stay_above_their
         ("been like this for years. nothing is ever going to change", "hopelessness"),
         ("gonna hurt that kid on the bus", "harm to others"),
         ("bringing something to school so they stop laughing at me", "harm to others"),
+        # widened from held-out 27's misses, before held-out 28 judged it
+        ("wished it was me in the coffin instead of him", "wish to be dead"),
+        ("my cat was put to sleep and i was jealous", "wish to be dead"),
+        ("envying the dogs we put down", "wish to be dead"),
+        ("question 9 wasnt a zero again", "suicidal thoughts"),
+        ("when my husbands away, using the stuff from work", "plan"),
+        ("updated my death in service form so its all clear for the kids", "preparation or goodbye"),
+        ("set my out of office to forever", "preparation or goodbye"),
+        ("i am a patient with no treatment options left", "hopelessness"),
+        ("not going to take anything, i will cut instead", "self-harm"),
+        ("im going to do what my brother did", "intent"),
+        ("i shook her and now im scared of myself", "harm to others"),
+        ("swear ill put him through the door", "harm to others"),
+        ("pinned my husband back harder than i should have", "harm to others"),
     ],
 )
 def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> None:
@@ -722,6 +738,15 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         "we are rehoming two guinea pigs from the shelter this weekend",
         "bringing something to school monday for the bake sale",
         "you need to feel pain to grow, said my physio",
+        "wished i was the one on the beach not stuck at work",
+        "the dog went peacefully in her sleep and i was so sad",
+        "jealous of my mates who put down a deposit on a house",
+        "cleaned the oven using the stuff from work",
+        "sorted my pension nomination form at the new job",
+        "out of office until monday, bye all",
+        "i cut instead of tearing the paper",
+        "i shook him by the hand and said well done",
+        "hugged her tighter than i should have at the airport",
     ],
 )
 def test_the_words_of_the_widened_phrases_in_everyday_senses_are_not_flagged(text: str) -> None:
