@@ -38,7 +38,7 @@ from .second_opinion import DEFAULT_MODEL_FILE
 
 LABELLED = Path(__file__).resolve().parents[2] / "tests" / "support"
 DEVELOPMENT_FILES = (LABELLED / "risk_dev.csv", LABELLED / "risk_examples.csv")
-# Spent held-out sets teach the model (docs/safety.md, held-outs 21 to 26); the others measure it.
+# Spent held-out sets teach the model (docs/safety.md, held-outs 21 to 28); the others measure it.
 SPENT_HELDOUT_FILES = tuple(LABELLED / f"risk_heldout_{number}.csv" for number in range(2, 26))
 TRAINING_FILES = DEVELOPMENT_FILES + SPENT_HELDOUT_FILES
 VECTORIZERS = (

@@ -997,9 +997,16 @@ def _phrase_regex(entry: str, word_groups: Mapping[str, str]) -> str:
 
 def _choice_regex(choice: str, entry: str) -> str:
     """One alternative of (...) or [...]: words, perhaps ending the clause ("walk <end>")."""
+    words, ends_clause = _clause_end_split(choice)
+    return _words_regex(words, entry) + (_CLAUSE_END if ends_clause else "")
+
+
+def _clause_end_split(choice: str) -> tuple[str, bool]:
+    """An alternative's words, and whether the clause ends after them ("walk <end>")."""
+    choice = choice.strip()
     if choice.endswith(" <end>"):
-        return _words_regex(choice.removesuffix(" <end>"), entry) + _CLAUSE_END
-    return _words_regex(choice, entry)
+        return choice.removesuffix("<end>").rstrip(), True
+    return choice, False
 
 
 def _words_regex(words: str, entry: str) -> str:
@@ -1023,8 +1030,9 @@ def _first_words(entry: str, word_groups: Mapping[str, list[str]]) -> set[tuple[
         }
     starts = set()
     for choice in [word] if word else (alternatives or "").split("|"):
-        words = _folded_phrase(choice.strip().removesuffix("*")).split(" ")
-        starts.add((words[0], choice.strip().endswith("*") and len(words) == 1))
+        choice, _ = _clause_end_split(choice)
+        words = _folded_phrase(choice.removesuffix("*")).split(" ")
+        starts.add((words[0], choice.endswith("*") and len(words) == 1))
     return starts
 
 

@@ -1034,6 +1034,9 @@ def test_an_older_list_with_one_list_per_category_still_loads(tmp_path: Path) ->
         ("lucky to (walk again|walk <end>)", "lucky to walk again", True),
         ("lucky to (walk again|walk <end>)", "lucky to walk home", False),
         ("lucky to (walk again|walk <end>)", "lucky to walk end", False),
+        # ... and a prefix before it still starts the phrase at any word it begins
+        ("(cut* <end>|burnt myself)", "i was cutting", True),
+        ("(cut* <end>|burnt myself)", "i was cutting bread", False),
     ],
 )
 def test_end_of_clause_syntax(tmp_path: Path, phrase: str, text: str, flagged: bool) -> None:
