@@ -24,6 +24,7 @@ from facilitator.extensions import socketio
 from facilitator.jobs import start_periodic_jobs
 from facilitator.realtime.presence import forget_all_connections
 from facilitator.realtime.workers import drain_on_sigterm, start_worker
+from facilitator.safety import load_screen
 
 app = create_app()
 
@@ -40,6 +41,8 @@ def stop_server() -> None:
 
 
 if __name__ == "__main__":
+    # The risk screen's phrase list and model, read now: a broken custom file stops the start.
+    load_screen(app)
     if not app.config["SOCKETIO_MESSAGE_QUEUE"]:
         with app.app_context():
             forget_all_connections()

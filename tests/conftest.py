@@ -14,11 +14,13 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -476,12 +478,19 @@ def start_live_server(tmp_path_factory) -> Iterator[Callable[..., LiveServer]]:
     """Start a real server on a new database, with settings given as environment variables; each
     is stopped at the end of the run if the test has not stopped it."""
     servers: list[LiveServer] = []
+    # Migrated once (`flask db upgrade`, as a deployment does), then copied for each server.
+    template = tmp_path_factory.mktemp("live-template")
+    LiveServer(template, f"sqlite:///{template / 'stepwise.db'}").flask("db", "upgrade")
 
     def start(**env: str) -> LiveServer:
         instance = tmp_path_factory.mktemp("live-instance")
+        with (
+            closing(sqlite3.connect(template / "stepwise.db")) as source,
+            closing(sqlite3.connect(instance / "stepwise.db")) as copy,
+        ):
+            source.backup(copy)  # the whole database, its write-ahead log included
         server = LiveServer(instance, f"sqlite:///{instance / 'stepwise.db'}", extra_env=env)
         servers.append(server)
-        server.flask("db", "upgrade")
         server.start()
         return server
 

@@ -26,15 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
 import numpy as np
-from flask import current_app
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline, make_union
 
-from .screening import Construct, PhraseList, load_phrase_list
-from .second_opinion import DEFAULT_MODEL_FILE
+from .screening import Construct, PhraseList
 
 LABELLED = Path(__file__).resolve().parents[2] / "tests" / "support"
 DEVELOPMENT_FILES = (LABELLED / "risk_dev.csv", LABELLED / "risk_examples.csv")
@@ -208,35 +205,3 @@ def save(
         construct_intercepts=construct_model.intercept_,
     )
     np.savez_compressed(output, **arrays)
-
-
-@click.command("train-risk-model")
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_MODEL_FILE,
-    show_default=True,
-    help="Where to write the model's arrays.",
-)
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 1),
-    default=None,
-    help="The probability at which the model flags, written into the model (default: the "
-    "lowest that keeps the precision and ordinary-text rules at first sight).",
-)
-@click.option(
-    "--context-threshold",
-    type=click.FloatRange(0, 1),
-    default=None,
-    help="The probability it must reach to flag a text whose risk words the phrase list read in a "
-    "harmless context (default: the threshold).",
-)
-def train_command(output: Path, threshold: float | None, context_threshold: float | None) -> None:
-    """Train the risk screen's statistical second opinion from the labelled development data."""
-    train(
-        load_phrase_list(current_app.config["RISK_PHRASES_FILE"] or None),
-        output,
-        threshold=threshold,
-        context_threshold=context_threshold,
-    )

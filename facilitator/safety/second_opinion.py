@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .screening import URGENT, PhraseList, ScreenResult
 
@@ -115,6 +114,10 @@ def load_model(path: str | os.PathLike[str] | None = None) -> RiskModel:
 
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: Path) -> RiskModel:
+    # Imported here, with the first model read: scikit-learn takes a second to import, which
+    # commands that never screen a text need not pay.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     with np.load(path, allow_pickle=False) as stored:
         settings = json.loads(str(stored["settings"]))
         features = []

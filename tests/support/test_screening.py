@@ -3,6 +3,8 @@ precision and recall on the development set and the labelled examples."""
 
 import csv
 import json
+import subprocess
+import sys
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,8 @@ from facilitator.safety.screening import (
     screen_text,
 )
 from facilitator.safety.second_opinion import load_model, screen_with_second_opinion
+
+from ..conftest import ROOT, LiveServer
 
 EXAMPLES_FILE = Path(__file__).with_name("risk_examples.csv")
 DEV_FILE = Path(__file__).with_name("risk_dev.csv")
@@ -386,6 +390,24 @@ def test_invalid_phrase_list_is_refused_with_file_and_reason(
 
     assert str(path) in str(error.value)
     assert reason in str(error.value)
+
+
+@pytest.mark.live
+def test_a_broken_phrase_list_stops_the_server_and_not_the_migrations(tmp_path: Path) -> None:
+    """`python wsgi.py` reads the list before it serves; `flask db upgrade` never needs it."""
+    broken = tmp_path / "phrases.toml"
+    broken.write_text("[risk_phrases\n", encoding="utf-8")
+    server = LiveServer(
+        tmp_path, f"sqlite:///{tmp_path / 'stepwise.db'}", extra_env={"RISK_PHRASES_FILE": str(broken)}
+    )
+
+    server.flask("db", "upgrade")  # raises if the command fails
+    serving = subprocess.run(
+        [sys.executable, "wsgi.py"], cwd=ROOT, env=server.env(), capture_output=True, text=True, timeout=60
+    )
+
+    assert serving.returncode != 0
+    assert f"{broken}: Expected ']'" in serving.stderr
 
 
 def _examples() -> list[dict[str, str]]:
