@@ -76,6 +76,7 @@ HELDOUT_26 = Path(__file__).with_name("risk_heldout_26.csv")
 HELDOUT_27 = Path(__file__).with_name("risk_heldout_27.csv")
 HELDOUT_28 = Path(__file__).with_name("risk_heldout_28.csv")
 HELDOUT_29 = Path(__file__).with_name("risk_heldout_29.csv")
+HELDOUT_30 = Path(__file__).with_name("risk_heldout_30.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -107,10 +108,11 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_27: (0.94, 0.93),  # fresh: 0.947 / 0.929, then 0.947 / 0.932 (its dev text removed)
     HELDOUT_28: (0.96, 0.94),  # fresh: 0.964 / 0.943
     HELDOUT_29: (0.96, 0.95),  # fresh: 0.961 / 0.953; the same after its two dev texts left and the retrain
+    HELDOUT_30: (0.96, 0.95),  # fresh: 0.958 / 0.958; 0.961 / 0.958 with the model trained also on 26 to 28
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
-# 9 when held-out 29's two did.
+# 9 when held-out 29's two did; 10 with the model trained also on held-outs 26 to 28.
 # It was 8 (0.02) before the model's threshold went from 0.6 to 0.5 outside a harmless context,
 # which held-out 15 judged worth it (docs/safety.md).
 EVERYDAY_FLAGGED_CEILING = 0.025
