@@ -33,10 +33,10 @@ DEV_FILE = Path(__file__).with_name("risk_dev.csv")
 # ------------------------------------------------------------------------------------------
 # HELD-OUT SETS: each written by someone who never saw the phrase list, the model or the other
 # files. Never tune the screen to a fresh one, never edit any (docs/safety.md). Once scored and
-# read, a set is spent: the model learns from the spent sets, 2 to 20 since held-out 21 and 2 to
-# 25 since held-out 26 (facilitator/safety/model_training.py), so their floors guard the phrase
-# list and no longer measure the model; held-out 1, the everyday set and held-out 26 stay out of
-# its training.
+# read, a set is spent: the model learns from the spent sets, 2 to 20 since held-out 21, 2 to 25
+# since held-out 26 and 2 to 28 since held-out 30 (facilitator/safety/model_training.py), so their
+# floors guard the phrase list and no longer measure the model; held-out 1, the everyday set and
+# held-outs 29 to 31 stay out of its training.
 # risk_heldout.csv: scored before and after the list was rebuilt; its misses were then read, so
 # it no longer measures the list honestly, only the model, which never saw it.
 # risk_heldout_2.csv: scored with the list alone, then with the whole screen (the list and its
@@ -77,6 +77,7 @@ HELDOUT_27 = Path(__file__).with_name("risk_heldout_27.csv")
 HELDOUT_28 = Path(__file__).with_name("risk_heldout_28.csv")
 HELDOUT_29 = Path(__file__).with_name("risk_heldout_29.csv")
 HELDOUT_30 = Path(__file__).with_name("risk_heldout_30.csv")
+HELDOUT_31 = Path(__file__).with_name("risk_heldout_31.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -107,12 +108,14 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_26: (0.95, 0.93),  # fresh: 0.950 / 0.937, the model trained also on held-outs 21 to 25
     HELDOUT_27: (0.94, 0.93),  # fresh: 0.947 / 0.929, then 0.947 / 0.932 (its dev text removed)
     HELDOUT_28: (0.96, 0.94),  # fresh: 0.964 / 0.943
-    HELDOUT_29: (0.96, 0.95),  # fresh: 0.961 / 0.953; the same after its two dev texts left and the retrain
-    HELDOUT_30: (0.96, 0.95),  # fresh: 0.958 / 0.958; 0.961 / 0.958 with the model trained also on 26 to 28
+    HELDOUT_29: (0.99, 0.95),  # fresh: 0.961 / 0.953; 0.992 / 0.957 after the list widened from it
+    HELDOUT_30: (0.99, 0.96),  # fresh: 0.958 / 0.958; 0.997 / 0.962 after the list widened from it
+    HELDOUT_31: (0.95, 0.94),  # fresh: 0.956 / 0.945; the same after its three dev texts left and the retrain
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
-# 9 when held-out 29's two did; 10 with the model trained also on held-outs 26 to 28.
+# 9 when held-out 29's two did; 10 with the model trained also on held-outs 26 to 28, and when
+# held-out 31's three left.
 # It was 8 (0.02) before the model's threshold went from 0.6 to 0.5 outside a harmless context,
 # which held-out 15 judged worth it (docs/safety.md).
 EVERYDAY_FLAGGED_CEILING = 0.025
