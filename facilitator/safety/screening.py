@@ -680,12 +680,20 @@ def _cut(text: str, quotes: QuoteCues) -> str:
     return " ".join(words)
 
 
+# Prepositions that title case leaves in lower case however long ("Suicide Notes from Beautiful
+# Girls", "Dancing with Death").
+_TITLE_LOWER_WORDS = frozenset(
+    {"from", "with", "into", "onto", "upon", "over", "than", "till", "until", "about", "after", "under"}
+)
+
+
 def _looks_like_title(quoted: str) -> bool:
-    """Title Case: the first word and every word of four letters or more capitalised."""
+    """Title Case: the first word and every other word of four letters or more capitalised, but
+    for the prepositions title case keeps in lower case."""
     words = _TITLE_WORD.findall(quoted)
     if not words:
         return False
-    significant = [words[0]] + [word for word in words[1:] if len(word) >= 4]
+    significant = [words[0]] + [w for w in words[1:] if len(w) >= 4 and w not in _TITLE_LOWER_WORDS]
     return len(words) >= 2 and all(word[0].isupper() for word in significant)
 
 
