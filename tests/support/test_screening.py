@@ -830,6 +830,17 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         "my son is going to get his exam results tomorrow",
         "hit my brother with a snowball",
         "I'd sooner kill myself than sit through another budget meeting",
+        # near the phrases widened from held-out 32
+        "what reason do i have to go to the party",
+        "put my fist through the bag at boxing",
+        "the kids pushed my mum down the slide at the park",
+        "wanted to see them before the match",
+        "if i dont post next week its because im on holiday",
+        "thank you all for the birthday wishes",
+        "my late uncle was a farmer and i envy his calm",
+        "i see no future in this job",
+        "threw a ball at his head by accident in pe, he laughed",
+        "will beat the next person who challenges me at chess",
     ],
 )
 def test_the_words_of_the_widened_phrases_in_everyday_senses_are_not_flagged(text: str) -> None:
@@ -1368,6 +1379,19 @@ def test_work_prevention_fiction_and_recovered_pasts_are_not_flagged(context: st
         ("i swear ill bury him under the slab", "harm to others"),
         ("my ex is gonna get whats coming", "harm to others"),
         ("hit my girlfriend across the face", "harm to others"),
+        # widened from held-out 32's misses, before held-out 33 judged it
+        ("what reason do i have to keep going", "hopelessness"),
+        ("swear ill put my fist through his face", "harm to others"),
+        ("pushed my mum down the stairs last night", "harm to others"),
+        ("i have it timed for when the kids are at their dads", "plan"),
+        ("i went to see my grandad at the home one last time", "preparation or goodbye"),
+        ("needed to hug them before", "preparation or goodbye"),
+        ("if i dont check in again, thank you all", "preparation or goodbye"),
+        ("i envy my late brother, at least he has peace", "wish to be dead"),
+        ("i no dey safe for this house", "not safe right now"),
+        ("i see no future", "hopelessness"),
+        ("threw a glass at her head", "harm to others"),
+        ("i will batter the next guy who says that", "harm to others"),
     ],
 )
 def test_urges_threats_quiet_order_and_any_self_injury_are_flagged(text: str, reason: str) -> None:
