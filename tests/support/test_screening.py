@@ -36,7 +36,7 @@ DEV_FILE = Path(__file__).with_name("risk_dev.csv")
 # read, a set is spent: the model learns from the spent sets, 2 to 20 since held-out 21, 2 to 25
 # since held-out 26 and 2 to 28 since held-out 30 (facilitator/safety/model_training.py), so their
 # floors guard the phrase list and no longer measure the model; held-out 1, the everyday set and
-# held-outs 29 to 32 stay out of its training.
+# held-outs 29 to 33 stay out of its training.
 # risk_heldout.csv: scored before and after the list was rebuilt; its misses were then read, so
 # it no longer measures the list honestly, only the model, which never saw it.
 # risk_heldout_2.csv: scored with the list alone, then with the whole screen (the list and its
@@ -79,6 +79,7 @@ HELDOUT_29 = Path(__file__).with_name("risk_heldout_29.csv")
 HELDOUT_30 = Path(__file__).with_name("risk_heldout_30.csv")
 HELDOUT_31 = Path(__file__).with_name("risk_heldout_31.csv")
 HELDOUT_32 = Path(__file__).with_name("risk_heldout_32.csv")
+HELDOUT_33 = Path(__file__).with_name("risk_heldout_33.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -110,9 +111,10 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_27: (0.94, 0.93),  # fresh: 0.947 / 0.929, then 0.947 / 0.932 (its dev text removed)
     HELDOUT_28: (0.96, 0.94),  # fresh: 0.964 / 0.943
     HELDOUT_29: (0.99, 0.95),  # fresh: 0.961 / 0.953; 0.992 / 0.957 after the list widened from it
-    HELDOUT_30: (0.99, 0.96),  # fresh: 0.958 / 0.958; 0.997 / 0.962 after the list widened from it
-    HELDOUT_31: (0.99, 0.95),  # fresh: 0.956 / 0.945; 0.994 / 0.952 after the list widened from it
-    HELDOUT_32: (0.93, 0.93),  # fresh: 0.933 / 0.936, short of the recall target (a third not English)
+    HELDOUT_30: (0.99, 0.95),  # fresh: 0.958 / 0.958; 0.994 / 0.960 after the widening and batch AE
+    HELDOUT_31: (0.99, 0.94),  # fresh: 0.956 / 0.945; 0.997 / 0.950 after the widening and batch AE
+    HELDOUT_32: (0.98, 0.93),  # fresh: 0.933 / 0.936, short of the recall target; 0.989 / 0.939 after
+    HELDOUT_33: (0.92, 0.93),  # fresh: 0.875 / 0.935, then 0.925 / 0.935 with batch AE: short of the target
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;

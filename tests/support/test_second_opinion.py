@@ -137,6 +137,33 @@ def test_everyday_notes_stay_unflagged(text: str) -> None:
     assert not screen_with_second_opinion(text, load_phrase_list(), load_model()).flagged
 
 
+# Risky texts in the languages of development batch AE (Dutch, German, French, Italian,
+# Portuguese), written for this test, in none of the labelled files. The list knows only
+# English, so these are the model's: before batch AE it flagged 1 of them.
+RISKY_IN_BATCH_AE_LANGUAGES = (
+    "ik wil niet meer leven, echt niet",
+    "ik heb een touw gekocht en weet waar",
+    "ich will einfach nicht mehr aufwachen",
+    "ich hab heute alle meine tabletten genommen",
+    "je veux mourir, je n'en peux plus",
+    "j'ai pris toutes mes pilules ce soir",
+    "voglio farla finita stanotte",
+    "ho comprato una corda",
+    "quero morrer, não aguento mais",
+    "tomei todos os comprimidos da caixa",
+    "heute nacht bin ich nicht sicher mit mir",
+    "ik ga mezelf iets aandoen vannacht",
+)
+
+
+def test_most_risky_texts_in_the_languages_of_batch_ae_are_flagged() -> None:
+    phrases, model = load_phrase_list(), load_model()
+    flagged = [
+        t for t in RISKY_IN_BATCH_AE_LANGUAGES if screen_with_second_opinion(t, phrases, model).flagged
+    ]
+    assert len(flagged) >= 9, sorted(set(RISKY_IN_BATCH_AE_LANGUAGES) - set(flagged))
+
+
 def test_the_app_asks_for_a_second_opinion_unless_it_is_off(app) -> None:
     text = next(
         t for t in _missed_by_the_list("risk") if load_model().read(t) is not None and "kill" not in t
@@ -216,11 +243,13 @@ def test_the_shipped_model_holds_the_thresholds_make_risk_model_writes() -> None
 
 def test_the_model_learns_from_the_spent_held_out_sets_and_never_from_the_unspent_ones() -> None:
     """Held-outs 2 to 28 were scored and read, so they teach the model (26 to 28 since held-out
-    30 judged it); held-out 1, the everyday set and held-outs 29 to 32 still measure it
+    30 judged it); held-out 1, the everyday set and held-outs 29 to 33 still measure it
     (docs/safety.md), so they stay out of its training."""
     support = Path(__file__).parent
     spent = tuple(support / f"risk_heldout_{number}.csv" for number in range(2, 29))
-    unspent = {support / f"risk_heldout{name}.csv" for name in ("", "_everyday", "_29", "_30", "_31", "_32")}
+    unspent = {
+        support / f"risk_heldout{name}.csv" for name in ("", "_everyday", *(f"_{n}" for n in range(29, 34)))
+    }
     training = model_training.TRAINING_FILES
     assert training == (*model_training.DEVELOPMENT_FILES, *spent)
     assert not unspent & set(training)
