@@ -36,7 +36,7 @@ DEV_FILE = Path(__file__).with_name("risk_dev.csv")
 # read, a set is spent: the model learns from the spent sets, 2 to 20 since held-out 21, 2 to 25
 # since held-out 26 and 2 to 28 since held-out 30 (facilitator/safety/model_training.py), so their
 # floors guard the phrase list and no longer measure the model; held-out 1, the everyday set and
-# held-outs 29 to 34 and the everyday set in five languages stay out of its training.
+# held-outs 29 to 35 and the everyday sets in five languages stay out of its training.
 # risk_heldout.csv: scored before and after the list was rebuilt; its misses were then read, so
 # it no longer measures the list honestly, only the model, which never saw it.
 # risk_heldout_2.csv: scored with the list alone, then with the whole screen (the list and its
@@ -81,10 +81,14 @@ HELDOUT_31 = Path(__file__).with_name("risk_heldout_31.csv")
 HELDOUT_32 = Path(__file__).with_name("risk_heldout_32.csv")
 HELDOUT_33 = Path(__file__).with_name("risk_heldout_33.csv")
 HELDOUT_34 = Path(__file__).with_name("risk_heldout_34.csv")
+HELDOUT_35 = Path(__file__).with_name("risk_heldout_35.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
-HELDOUT_EVERYDAY_AE = Path(__file__).with_name("risk_heldout_everyday_ae.csv")
+HELDOUT_EVERYDAY_AE = (
+    Path(__file__).with_name("risk_heldout_everyday_ae.csv"),
+    Path(__file__).with_name("risk_heldout_everyday_ae_2.csv"),  # written after held-out 34
+)
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
     HELDOUT_2: (0.97, 0.92),
@@ -120,6 +124,7 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_32: (0.98, 0.93),  # fresh: 0.933 / 0.936, short of the recall target; 0.989 / 0.939 after
     HELDOUT_33: (0.92, 0.93),  # fresh: 0.875 / 0.935, then 0.925 / 0.935 with batch AE: short of the target
     HELDOUT_34: (0.93, 0.94),  # fresh: 0.933 / 0.941, short of the recall target
+    HELDOUT_35: (0.95, 0.94),  # fresh: 0.958 / 0.940; the same after its two dev texts left and the retrain
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -128,7 +133,8 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
 # It was 8 (0.02) before the model's threshold went from 0.6 to 0.5 outside a harmless context,
 # which held-out 15 judged worth it (docs/safety.md).
 EVERYDAY_FLAGGED_CEILING = 0.025
-# Measured: 34 of 300 (0.113) with the model trained also on batch AE, fresh; 10 of 300 before it.
+# Measured with the model trained also on batch AE, each set fresh: 34 of 300 (0.113; 10 before
+# batch AE) and, on the second, 22 of 300 (0.073).
 EVERYDAY_AE_FLAGGED_CEILING = 0.12
 # ------------------------------------------------------------------------------------------
 
@@ -1194,12 +1200,13 @@ def test_few_ordinary_texts_are_flagged_on_the_held_out_everyday_set() -> None:
     assert flagged <= EVERYDAY_FLAGGED_CEILING, evaluation.report(HELDOUT_EVERYDAY.name)
 
 
-def test_few_ordinary_texts_in_the_languages_of_batch_ae_are_flagged() -> None:
+@pytest.mark.parametrize("path", HELDOUT_EVERYDAY_AE, ids=lambda path: path.name)
+def test_few_ordinary_texts_in_the_languages_of_batch_ae_are_flagged(path: Path) -> None:
     """Batch AE taught the model five more languages; the cost is ordinary texts in them flagged."""
-    evaluation = evaluate(HELDOUT_EVERYDAY_AE)
-    print("\n" + evaluation.report(HELDOUT_EVERYDAY_AE.name))
+    evaluation = evaluate(path)
+    print("\n" + evaluation.report(path.name))
     flagged = sum(figures.flagged for figures in evaluation.by_category.values()) / evaluation.texts
-    assert flagged <= EVERYDAY_AE_FLAGGED_CEILING, evaluation.report(HELDOUT_EVERYDAY_AE.name)
+    assert flagged <= EVERYDAY_AE_FLAGGED_CEILING, evaluation.report(path.name)
 
 
 def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() -> None:
@@ -1207,7 +1214,7 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         return {" ".join(text.lower().split()) for text, _, _ in _labelled(path)}
 
     learnt_from = folded(DEV_FILE) | folded(EXAMPLES_FILE)
-    for path in (*HELDOUT_FLOORS, HELDOUT_EVERYDAY, HELDOUT_EVERYDAY_AE):
+    for path in (*HELDOUT_FLOORS, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_AE):
         assert len(folded(path)) >= 299  # the everyday set in five languages has "ok" twice
         assert not folded(path) & learnt_from, path.name
 
