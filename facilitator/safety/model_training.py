@@ -3,7 +3,7 @@
 One command, `make risk-model` (`flask --app wsgi train-risk-model`), reads the development
 set, the older examples and the spent held-out sets that a fresh set judged it with (2 to 28:
 scored and read, so no longer honest measures; held-out 1, the everyday set and the newer sets
-stay out: docs/safety.md, held-outs 21 to 30), and fits two scikit-learn pipelines that share
+stay out: docs/safety.md, held-outs 21 to 35), and fits two scikit-learn pipelines that share
 their features, TF-IDF of character 2-5-grams and word 1-2-grams:
 
 - is it risk: a logistic regression with balanced classes, on every labelled text;
@@ -35,7 +35,7 @@ from .screening import Construct, PhraseList
 
 LABELLED = Path(__file__).resolve().parents[2] / "tests" / "support"
 DEVELOPMENT_FILES = (LABELLED / "risk_dev.csv", LABELLED / "risk_examples.csv")
-# Spent held-out sets teach the model (docs/safety.md, held-outs 21 to 30); the others measure it.
+# Spent held-out sets teach the model (docs/safety.md, held-outs 21 to 35); the others measure it.
 SPENT_HELDOUT_FILES = tuple(LABELLED / f"risk_heldout_{number}.csv" for number in range(2, 29))
 TRAINING_FILES = DEVELOPMENT_FILES + SPENT_HELDOUT_FILES
 VECTORIZERS = (

@@ -35,8 +35,8 @@ DEV_FILE = Path(__file__).with_name("risk_dev.csv")
 # files. Never tune the screen to a fresh one, never edit any (docs/safety.md). Once scored and
 # read, a set is spent: the model learns from the spent sets, 2 to 20 since held-out 21, 2 to 25
 # since held-out 26 and 2 to 28 since held-out 30 (facilitator/safety/model_training.py), so their
-# floors guard the phrase list and no longer measure the model; held-out 1, the everyday set and
-# held-outs 29 to 35 and the everyday sets in five languages stay out of its training.
+# floors guard the phrase list and no longer measure the model; held-out 1, held-outs 29 to 35
+# and the everyday sets (in English, and in five more languages) stay out of its training.
 # risk_heldout.csv: scored before and after the list was rebuilt; its misses were then read, so
 # it no longer measures the list honestly, only the model, which never saw it.
 # risk_heldout_2.csv: scored with the list alone, then with the whole screen (the list and its
@@ -1192,21 +1192,21 @@ def test_figures_on_the_held_out_sets_do_not_fall(path: Path) -> None:
     assert evaluation.precision >= precision_floor, floors
 
 
-def test_few_ordinary_texts_are_flagged_on_the_held_out_everyday_set() -> None:
+@pytest.mark.parametrize(
+    ("path", "ceiling"),
+    [
+        (HELDOUT_EVERYDAY, EVERYDAY_FLAGGED_CEILING),
+        # batch AE taught the model five more languages; the cost is ordinary texts in them flagged
+        *((path, EVERYDAY_AE_FLAGGED_CEILING) for path in HELDOUT_EVERYDAY_AE),
+    ],
+    ids=lambda value: value.name if isinstance(value, Path) else "",
+)
+def test_few_ordinary_texts_are_flagged_on_the_held_out_everyday_sets(path: Path, ceiling: float) -> None:
     """Most of what people write is ordinary: "ok", "walked the dog", "can we talk after"."""
-    evaluation = evaluate(HELDOUT_EVERYDAY)
-    print("\n" + evaluation.report(HELDOUT_EVERYDAY.name))
-    flagged = sum(figures.flagged for figures in evaluation.by_category.values()) / evaluation.texts
-    assert flagged <= EVERYDAY_FLAGGED_CEILING, evaluation.report(HELDOUT_EVERYDAY.name)
-
-
-@pytest.mark.parametrize("path", HELDOUT_EVERYDAY_AE, ids=lambda path: path.name)
-def test_few_ordinary_texts_in_the_languages_of_batch_ae_are_flagged(path: Path) -> None:
-    """Batch AE taught the model five more languages; the cost is ordinary texts in them flagged."""
     evaluation = evaluate(path)
     print("\n" + evaluation.report(path.name))
     flagged = sum(figures.flagged for figures in evaluation.by_category.values()) / evaluation.texts
-    assert flagged <= EVERYDAY_AE_FLAGGED_CEILING, evaluation.report(path.name)
+    assert flagged <= ceiling, evaluation.report(path.name)
 
 
 def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() -> None:
