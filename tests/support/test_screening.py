@@ -5,13 +5,14 @@ import csv
 import json
 import subprocess
 import sys
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from facilitator.extensions import db
+from facilitator.safety import model_training
 from facilitator.safety import services as safety_services
 from facilitator.safety.model_training import LIST_TUNED_ON
 from facilitator.safety.screening import (
@@ -82,12 +83,14 @@ HELDOUT_32 = Path(__file__).with_name("risk_heldout_32.csv")
 HELDOUT_33 = Path(__file__).with_name("risk_heldout_33.csv")
 HELDOUT_34 = Path(__file__).with_name("risk_heldout_34.csv")
 HELDOUT_35 = Path(__file__).with_name("risk_heldout_35.csv")
+HELDOUT_36 = Path(__file__).with_name("risk_heldout_36.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
 HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae.csv"),
     Path(__file__).with_name("risk_heldout_everyday_ae_2.csv"),  # written after held-out 34
+    Path(__file__).with_name("risk_heldout_everyday_ae_3.csv"),  # written after held-out 35
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -124,7 +127,8 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_32: (0.98, 0.93),  # fresh: 0.933 / 0.936, short of the recall target; 0.989 / 0.939 after
     HELDOUT_33: (0.92, 0.93),  # fresh: 0.875 / 0.935, then 0.925 / 0.935 with batch AE: short of the target
     HELDOUT_34: (0.93, 0.94),  # fresh: 0.933 / 0.941, short of the recall target
-    HELDOUT_35: (0.95, 0.94),  # fresh: 0.958 / 0.940; the same after its two dev texts left and the retrain
+    HELDOUT_35: (0.95, 0.93),  # fresh: 0.958 / 0.940; 0.956 / 0.9399 without the measuring sets' texts
+    HELDOUT_36: (0.94, 0.93),  # fresh: 0.950 / 0.934; 0.947 / 0.934 without the measuring sets' texts
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -134,8 +138,9 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
 # which held-out 15 judged worth it (docs/safety.md).
 EVERYDAY_FLAGGED_CEILING = 0.025
 # Measured with the model trained also on batch AE, each set fresh: 34 of 300 (0.113; 10 before
-# batch AE) and, on the second, 22 of 300 (0.073).
-EVERYDAY_AE_FLAGGED_CEILING = 0.12
+# batch AE), on the second 22 of 300 (0.073), on the third 38 of 300 (0.127), and 40 (0.133) once
+# the model's training left out every text a measuring set holds.
+EVERYDAY_AE_FLAGGED_CEILING = 0.14
 # ------------------------------------------------------------------------------------------
 
 # Floors just below the figures measured (see docs/safety.md). Raise them when the list gets
@@ -1210,13 +1215,17 @@ def test_few_ordinary_texts_are_flagged_on_the_held_out_everyday_sets(path: Path
 
 
 def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() -> None:
-    def folded(path: Path) -> set[str]:
-        return {" ".join(text.lower().split()) for text, _, _ in _labelled(path)}
+    def folded(texts: Iterable[str]) -> set[str]:
+        return {" ".join(text.lower().split()) for text in texts}
 
-    learnt_from = folded(DEV_FILE) | folded(EXAMPLES_FILE)
-    for path in (*HELDOUT_FLOORS, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_AE):
-        assert len(folded(path)) >= 299  # the everyday set in five languages has "ok" twice
-        assert not folded(path) & learnt_from, path.name
+    learnt_from = folded(t.text for t in model_training.training_texts())
+    held_out = (*HELDOUT_FLOORS, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_AE)
+    measuring = [path for path in held_out if path not in model_training.TRAINING_FILES]
+    assert HELDOUT in measuring and HELDOUT_36 in measuring
+    for path in measuring:
+        texts = folded(text for text, _, _ in _labelled(path))
+        assert len(texts) >= 299  # the everyday set in five languages has "ok" twice
+        assert not texts & learnt_from, path.name
 
 
 # Preparatory behaviour and overdose told as an amount just taken (C-SSRS preparatory behaviour:
