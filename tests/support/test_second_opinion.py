@@ -247,7 +247,8 @@ def test_the_model_learns_from_the_spent_held_out_sets_and_never_from_the_unspen
     support = Path(__file__).parent
     spent = tuple(support / f"risk_heldout_{number}.csv" for number in range(2, 29))
     everyday = ("_everyday", "_everyday_ae", "_everyday_ae_2", "_everyday_ae_3")
-    unspent = {support / f"risk_heldout{name}.csv" for name in ("", *everyday, *(f"_{n}" for n in range(29, 37)))}
+    numbered = tuple(f"_{number}" for number in range(29, 37))
+    unspent = {support / f"risk_heldout{name}.csv" for name in ("", *everyday, *numbered)}
     training = model_training.TRAINING_FILES
     assert training == (*model_training.DEVELOPMENT_FILES, *spent)
     assert not unspent & set(training)
