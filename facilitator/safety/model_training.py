@@ -1,11 +1,11 @@
 """Train the statistical second opinion (`second_opinion`) from the labelled data in the repository.
 
 One command, `make risk-model` (`flask --app wsgi train-risk-model`), reads the development
-set, the older examples and the spent held-out sets that a fresh set judged it with (2 to 28:
-scored and read, so no longer honest measures; held-out 1, the everyday sets and the newer sets
-stay out, and so does any training text one of them also holds: docs/safety.md, held-outs 21 to
-36), and fits two scikit-learn pipelines that share their features, TF-IDF of character
-2-5-grams and word 1-2-grams:
+set, the older examples and the spent held-out sets that a fresh set judged it with (2 to 36 and
+the first three everyday sets in five languages: scored and read, so no longer honest measures;
+held-out 1, the English everyday sets and the newer sets stay out, and so does any training text
+one of them also holds: docs/safety.md, held-outs 21 to 37), and fits two scikit-learn pipelines
+that share their features, TF-IDF of character 2-5-grams and word 1-2-grams:
 
 - is it risk: a logistic regression with balanced classes, on every labelled text;
 - which construct: a multinomial logistic regression on the risky texts.
@@ -35,9 +35,16 @@ from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline, make_union
 from .screening import Construct, PhraseList
 
 LABELLED = Path(__file__).resolve().parents[2] / "tests" / "support"
-DEVELOPMENT_FILES = (LABELLED / "risk_dev.csv", LABELLED / "risk_examples.csv")
-# Spent held-out sets teach the model (docs/safety.md, held-outs 21 to 36); the others measure it.
-SPENT_HELDOUT_FILES = tuple(LABELLED / f"risk_heldout_{number}.csv" for number in range(2, 29))
+DEVELOPMENT_FILES = (
+    LABELLED / "risk_dev.csv",
+    LABELLED / "risk_examples.csv",
+    LABELLED / "risk_dev_batch_ag.csv",  # risky and harmless, in batch AE's five languages
+    LABELLED / "risk_dev_batch_ah.csv",  # ordinary English, many of them messages asking for a chat
+)
+# Spent held-out sets teach the model (docs/safety.md, held-outs 21 to 37); the others measure it.
+SPENT_HELDOUT_FILES = tuple(LABELLED / f"risk_heldout_{number}.csv" for number in range(2, 37)) + tuple(
+    LABELLED / f"risk_heldout_everyday_ae{suffix}.csv" for suffix in ("", "_2", "_3")
+)
 TRAINING_FILES = DEVELOPMENT_FILES + SPENT_HELDOUT_FILES
 HELDOUT_FILES = "risk_heldout*.csv"  # in LABELLED: those not in TRAINING_FILES measure the model
 VECTORIZERS = (

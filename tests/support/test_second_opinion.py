@@ -241,14 +241,17 @@ def test_the_shipped_model_holds_the_thresholds_make_risk_model_writes() -> None
 
 
 def test_the_model_learns_from_the_spent_held_out_sets_and_never_from_the_unspent_ones() -> None:
-    """Held-outs 2 to 28 were scored and read, so they teach the model (26 to 28 since held-out
-    30 judged it); held-out 1, the everyday sets and held-outs 29 to 36 still measure it
-    (docs/safety.md), so they stay out of its training."""
+    """Held-outs 2 to 36 and the first three five-language everyday sets were scored and read, so
+    they teach the model (29 to 36 since held-out 37 judged it); held-out 1, the English everyday
+    sets, the fourth five-language one and held-out 37 still measure it (docs/safety.md), so they
+    stay out of its training."""
     support = Path(__file__).parent
-    spent = tuple(support / f"risk_heldout_{number}.csv" for number in range(2, 29))
-    everyday = ("_everyday", "_everyday_ae", "_everyday_ae_2", "_everyday_ae_3")
-    numbered = tuple(f"_{number}" for number in range(29, 37))
-    unspent = {support / f"risk_heldout{name}.csv" for name in ("", *everyday, *numbered)}
+    spent = (
+        *(support / f"risk_heldout_{number}.csv" for number in range(2, 37)),
+        *(support / f"risk_heldout_everyday_ae{suffix}.csv" for suffix in ("", "_2", "_3")),
+    )
+    unspent_names = ("", "_37", "_everyday", "_everyday_2", "_everyday_ae_4")
+    unspent = {support / f"risk_heldout{name}.csv" for name in unspent_names}
     training = model_training.TRAINING_FILES
     assert training == (*model_training.DEVELOPMENT_FILES, *spent)
     assert not unspent & set(training)
@@ -258,10 +261,10 @@ def test_the_model_learns_from_the_spent_held_out_sets_and_never_from_the_unspen
 
 
 def test_a_text_a_measuring_set_holds_is_left_out_of_the_training() -> None:
-    """Writers echo the brief's examples: "feel flat and lonely tonight" is in spent held-out 26
-    and in held-outs 29 and 36, which measure the model, so it must not learn it."""
-    echoed = "feel flat and lonely tonight"
+    """Writers echo the brief's examples: "this commute is killing me" is in spent held-outs 2 and
+    28 to 30 and in held-outs 1 and 37, which measure the model, so it must not learn it."""
+    echoed = "this commute is killing me"
     assert echoed in {t.text.lower() for t in model_training.labelled_texts(model_training.TRAINING_FILES)}
     training = model_training.training_texts()
     assert echoed not in {t.text.lower() for t in training}
-    assert 28_000 < len(training) < len(model_training.labelled_texts())
+    assert 36_000 < len(training) < len(model_training.labelled_texts())
