@@ -35,9 +35,10 @@ DEV_FILE = Path(__file__).with_name("risk_dev.csv")
 # HELD-OUT SETS: each written by someone who never saw the phrase list, the model or the other
 # files. Never tune the screen to a fresh one, never edit any (docs/safety.md). Once scored and
 # read, a set is spent: the model learns from the spent sets, 2 to 20 since held-out 21, 2 to 25
-# since held-out 26 and 2 to 28 since held-out 30 (facilitator/safety/model_training.py), so their
-# floors guard the phrase list and no longer measure the model; held-out 1, held-outs 29 to 35
-# and the everyday sets (in English, and in five more languages) stay out of its training.
+# since held-out 26, 2 to 28 since held-out 30, and 2 to 36 with the first three five-language
+# everyday sets since held-out 37 (facilitator/safety/model_training.py), so their floors guard
+# the phrase list and no longer measure the model; held-out 1, held-outs 37 to 39, the English
+# everyday sets and the later five-language ones stay out of its training.
 # risk_heldout.csv: scored before and after the list was rebuilt; its misses were then read, so
 # it no longer measures the list honestly, only the model, which never saw it.
 # risk_heldout_2.csv: scored with the list alone, then with the whole screen (the list and its
@@ -1218,7 +1219,7 @@ def test_figures_on_the_held_out_sets_do_not_fall(path: Path) -> None:
     [
         (HELDOUT_EVERYDAY, EVERYDAY_FLAGGED_CEILING),
         *((path, EVERYDAY_LATER_FLAGGED_CEILING) for path in HELDOUT_EVERYDAY_LATER),
-        # batch AE taught the model five more languages; the cost is ordinary texts in them flagged
+        # in the languages of batch AE: the first three are now training data, and guard it
         *((path, EVERYDAY_AE_FLAGGED_CEILING) for path in HELDOUT_EVERYDAY_AE),
     ],
     ids=lambda value: value.name if isinstance(value, Path) else "",
