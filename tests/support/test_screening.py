@@ -341,6 +341,39 @@ def test_harmless_idioms_are_not_flagged(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "zaterdag wandel ik mee voor suïcidepreventie, sponsor me!",
+        "cursus zelfmoordpreventie gehaald bij 113",
+        "op de opname doe ik de inschatting van het suïciderisico",
+        "formation à la prévention du suicide validée aujourd'hui",
+        "journée mondiale de prévention du suicide, on tient un stand à la mairie",
+        "sabato corro per raccogliere fondi per la prevenzione del suicidio",
+        "giornata piena di valutazioni del rischio suicidario in reparto",
+        "vou dar uma palestra sobre prevenção do suicídio na escola",
+        "setembro amarelo: cartazes sobre prevenção ao suicídio prontos",
+        "hoje fiz a avaliação de risco de suicídio de dois pacientes",
+        "vendimos pan dulce para la fundación de prevención del suicidio",
+    ],
+)
+def test_suicide_prevention_and_risk_assessment_named_in_other_languages_are_not_flagged(text: str) -> None:
+    assert is_clear(screen_text(text)), load_phrase_list().explain(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "llamé a la línea de prevención del suicidio porque quiero suicidarme",
+        "went to the prevenzione del suicidio evening and i want to kill myself",
+        "ik doe de cursus suïcidepreventie maar ik ben zelf suicidal",
+        "prévention du suicide, ok, but i took an overdose last night",
+    ],
+)
+def test_a_risk_beside_prevention_named_in_another_language_still_counts(text: str) -> None:
+    assert screen_text(text).flagged, load_phrase_list().explain(text)
+
+
+@pytest.mark.parametrize(
     ("text", "category"),
     [
         ("This is killing me inside, I want to die.", "suicide"),
