@@ -4,7 +4,7 @@ One command, `make risk-model` (`flask --app wsgi train-risk-model`), reads the 
 set, the older examples and the spent held-out sets that a fresh set judged it with (2 to 36 and
 the first three everyday sets in five languages: scored and read, so no longer honest measures;
 held-out 1, the English everyday sets and the newer sets stay out, and so does any training text
-one of them also holds: docs/safety.md, held-outs 21 to 40), and fits two scikit-learn pipelines
+one of them also holds: docs/safety.md, held-outs 21 to 41), and fits two scikit-learn pipelines
 that share their features, TF-IDF of character 2-5-grams and word 1-2-grams:
 
 - is it risk: a logistic regression with balanced classes, on every labelled text;
@@ -41,7 +41,7 @@ DEVELOPMENT_FILES = (
     LABELLED / "risk_dev_batch_ag.csv",  # risky and harmless, in batch AE's five languages
     LABELLED / "risk_dev_batch_ah.csv",  # ordinary English, many of them messages asking for a chat
 )
-# Spent held-out sets teach the model (docs/safety.md, held-outs 21 to 40); the others measure it.
+# Spent held-out sets teach the model (docs/safety.md, held-outs 21 to 41); the others measure it.
 SPENT_HELDOUT_FILES = tuple(LABELLED / f"risk_heldout_{number}.csv" for number in range(2, 37)) + tuple(
     LABELLED / f"risk_heldout_everyday_ae{suffix}.csv" for suffix in ("", "_2", "_3")
 )
