@@ -338,6 +338,11 @@ def test_real_words_near_a_risk_word_are_not_taken_for_misspellings(text: str) -
         "My dad overdoes it with the garden",
         "I want to cut down on caffeine",
         "I want to end it with my boyfriend",
+        "my shift got cut again, down to 20 hours",
+        "overtime has been cut again so money is tight",
+        "could you write a letter for my employer confirming I attend?",
+        "would you be able to write me a letter for the housing officer",
+        "can someone write a letter to my gp about the group",
     ],
 )
 def test_harmless_idioms_are_not_flagged(text: str) -> None:
@@ -387,6 +392,8 @@ def test_a_risk_beside_prevention_named_in_another_language_still_counts(text: s
         # a treat named first does not make what follows it a treat
         ("overdosed on chocolate and my pills, all of them", "overdose"),
         ("od on sugar then took the rest of my meds", "overdose"),
+        ("my hours got cut again and I cut again last night", "self_harm"),
+        ("wrote a letter for my employer and letters to my kids for after im gone", "suicide"),
     ],
 )
 def test_a_harmless_idiom_hides_only_its_own_words(text: str, category: str) -> None:
