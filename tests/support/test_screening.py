@@ -35,10 +35,11 @@ DEV_FILE = Path(__file__).with_name("risk_dev.csv")
 # HELD-OUT SETS: each written by someone who never saw the phrase list, the model or the other
 # files. Never tune the screen to a fresh one, never edit any (docs/safety.md). Once scored and
 # read, a set is spent: the model learns from the spent sets, 2 to 20 since held-out 21, 2 to 25
-# since held-out 26, 2 to 28 since held-out 30, and 2 to 36 with the first three five-language
-# everyday sets since held-out 37 (facilitator/safety/model_training.py), so their floors guard
-# the phrase list and no longer measure the model; held-out 1, held-outs 37 to 41, the English
-# everyday sets and the later five-language ones stay out of its training.
+# since held-out 26, 2 to 28 since held-out 30, 2 to 36 with the first three five-language
+# everyday sets since held-out 37, and 2 to 41 with the first eight since held-out 42
+# (facilitator/safety/model_training.py), so their floors guard the phrase list and no longer
+# measure the model; held-out 1, held-out 42, the English everyday sets and the ninth five-language
+# one stay out of its training.
 # risk_heldout.csv: scored before and after the list was rebuilt; its misses were then read, so
 # it no longer measures the list honestly, only the model, which never saw it.
 # risk_heldout_2.csv: scored with the list alone, then with the whole screen (the list and its
@@ -90,6 +91,7 @@ HELDOUT_38 = Path(__file__).with_name("risk_heldout_38.csv")
 HELDOUT_39 = Path(__file__).with_name("risk_heldout_39.csv")
 HELDOUT_40 = Path(__file__).with_name("risk_heldout_40.csv")
 HELDOUT_41 = Path(__file__).with_name("risk_heldout_41.csv")
+HELDOUT_42 = Path(__file__).with_name("risk_heldout_42.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
@@ -102,10 +104,11 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_6.csv"),  # written after held-out 38
     Path(__file__).with_name("risk_heldout_everyday_ae_7.csv"),  # written after held-out 39
     Path(__file__).with_name("risk_heldout_everyday_ae_8.csv"),  # written after held-out 40
+    Path(__file__).with_name("risk_heldout_everyday_ae_9.csv"),  # written after held-out 41
 )
-# More ordinary texts in English, written after held-outs 36 to 40.
+# More ordinary texts in English, written after held-outs 36 to 41.
 HELDOUT_EVERYDAY_LATER = tuple(
-    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in (2, 3, 4, 5, 6)
+    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in (2, 3, 4, 5, 6, 7)
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -149,6 +152,7 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_39: (0.95, 0.93),  # fresh: 0.958 / 0.935
     HELDOUT_40: (0.95, 0.91),  # fresh: 0.956 / 0.9198
     HELDOUT_41: (0.93, 0.95),  # fresh: 0.939 / 0.952, short of the recall target
+    HELDOUT_42: (0.98, 0.94),  # fresh: 0.969 / 0.938; 0.981 / 0.944 with the model trained on 37 to 41
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -158,14 +162,15 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
 # which held-out 15 judged worth it (docs/safety.md).
 EVERYDAY_FLAGGED_CEILING = 0.025
 # Each fresh: 10 of 300 (0.033) with the screen shipped after held-out 37 (and the one before it);
-# 8 of 300 (0.027) with the screen shipped after held-out 38; 6 of 300 (0.02) after held-outs 39 to 41.
+# 8 of 300 (0.027) with the screen shipped after held-out 38; 6 of 300 (0.02) after held-outs 39 to 41;
+# on the seventh, 5 of 300 with that screen and 6 with the one shipped after held-out 42.
 EVERYDAY_LATER_FLAGGED_CEILING = 0.035
 # Measured with the model trained also on batch AE, each set fresh: 34 of 300 (0.113; 10 before
 # batch AE), on the second 22 of 300 (0.073), on the third 38 of 300 (0.127), and 40 (0.133) once
 # the model's training left out every text a measuring set holds; on the fourth, with the model
 # trained also on batch AG and the first three (which it now learns from), 1 of 300 (0.003); on
 # the fifth, with the same model, 3 of 300 (0.01); on the sixth 1 of 300; on the seventh 3 of 300;
-# on the eighth 2 of 300.
+# on the eighth 2 of 300; on the ninth 0 of 300 (both models judged at held-out 42).
 EVERYDAY_AE_FLAGGED_CEILING = 0.02
 # ------------------------------------------------------------------------------------------
 
@@ -1268,7 +1273,7 @@ def test_figures_on_the_held_out_sets_do_not_fall(path: Path) -> None:
     [
         (HELDOUT_EVERYDAY, EVERYDAY_FLAGGED_CEILING),
         *((path, EVERYDAY_LATER_FLAGGED_CEILING) for path in HELDOUT_EVERYDAY_LATER),
-        # in the languages of batch AE: the first three are now training data, and guard it
+        # in the languages of batch AE: the first eight are now training data, and guard it
         *((path, EVERYDAY_AE_FLAGGED_CEILING) for path in HELDOUT_EVERYDAY_AE),
     ],
     ids=lambda value: value.name if isinstance(value, Path) else "",
@@ -1288,7 +1293,7 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
     learnt_from = folded(t.text for t in model_training.training_texts())
     held_out = (*HELDOUT_FLOORS, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER, *HELDOUT_EVERYDAY_AE)
     measuring = [path for path in held_out if path not in model_training.TRAINING_FILES]
-    assert {HELDOUT, HELDOUT_41, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER} <= set(measuring)
+    assert {HELDOUT, HELDOUT_42, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER} <= set(measuring)
     for path in measuring:
         texts = folded(text for text, _, _ in _labelled(path))
         assert len(texts) >= 297  # everyday sets repeat a few short texts ("ok", "tired")
