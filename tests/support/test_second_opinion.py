@@ -264,10 +264,10 @@ def test_the_model_learns_from_the_spent_held_out_sets_and_never_from_the_unspen
 
 
 def test_a_text_a_measuring_set_holds_is_left_out_of_the_training() -> None:
-    """Writers echo the brief's examples: "this commute is killing me" is in spent held-outs 2 and
-    28 to 30 and in held-outs 1 and 37, which measure the model, so it must not learn it."""
+    """Writers echo the brief's examples: "this commute is killing me" is in spent held-outs 2, 28
+    to 30 and 37 and in held-out 1, which measures the model, so it must not learn it."""
     echoed = "this commute is killing me"
     assert echoed in {t.text.lower() for t in model_training.labelled_texts(model_training.TRAINING_FILES)}
     training = model_training.training_texts()
     assert echoed not in {t.text.lower() for t in training}
-    assert 35_000 < len(training) < len(model_training.labelled_texts())
+    assert 40_000 < len(training) < len(model_training.labelled_texts())
