@@ -347,7 +347,7 @@ def test_real_words_near_a_risk_word_are_not_taken_for_misspellings(text: str) -
         "overtime has been cut again so money is tight",
         "could you write a letter for my employer confirming I attend?",
         "would you be able to write me a letter for the housing officer",
-        "can someone write a letter to my gp about the group",
+        "could you write me a letter for the job centre",
     ],
 )
 def test_harmless_idioms_are_not_flagged(text: str) -> None:
@@ -399,6 +399,7 @@ def test_a_risk_beside_prevention_named_in_another_language_still_counts(text: s
         ("od on sugar then took the rest of my meds", "overdose"),
         ("my hours got cut again and I cut again last night", "self_harm"),
         ("wrote a letter for my employer and letters to my kids for after im gone", "suicide"),
+        ("wrote a letter to my bank and my solicitor, all sorted for the kids now", "suicide"),
     ],
 )
 def test_a_harmless_idiom_hides_only_its_own_words(text: str, category: str) -> None:
