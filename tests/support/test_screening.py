@@ -358,7 +358,7 @@ def test_harmless_idioms_are_not_flagged(text: str) -> None:
     "text",
     [
         "zaterdag wandel ik mee voor suïcidepreventie, sponsor me!",
-        "cursus zelfmoordpreventie gehaald bij 113",
+        "op de opname doe ik de suïciderisico-taxatie",
         "op de opname doe ik de inschatting van het suïciderisico",
         "formation à la prévention du suicide validée aujourd'hui",
         "journée mondiale de prévention du suicide, on tient un stand à la mairie",
@@ -381,6 +381,8 @@ def test_suicide_prevention_and_risk_assessment_named_in_other_languages_are_not
         "went to the prevenzione del suicidio evening and i want to kill myself",
         "ik doe de cursus suïcidepreventie maar ik ben zelf suicidal",
         "prévention du suicide, ok, but i took an overdose last night",
+        # the English setting word "prevention" once cleared the whole sentence
+        "je pense au suicide depuis la formation en prévention du suicide",
     ],
 )
 def test_a_risk_beside_prevention_named_in_another_language_still_counts(text: str) -> None:
