@@ -94,6 +94,7 @@ HELDOUT_41 = Path(__file__).with_name("risk_heldout_41.csv")
 HELDOUT_42 = Path(__file__).with_name("risk_heldout_42.csv")
 HELDOUT_43 = Path(__file__).with_name("risk_heldout_43.csv")
 HELDOUT_44 = Path(__file__).with_name("risk_heldout_44.csv")
+HELDOUT_45 = Path(__file__).with_name("risk_heldout_45.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
@@ -109,10 +110,11 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_9.csv"),  # written after held-out 41
     Path(__file__).with_name("risk_heldout_everyday_ae_10.csv"),  # written after held-out 42
     Path(__file__).with_name("risk_heldout_everyday_ae_11.csv"),  # written after held-out 43
+    Path(__file__).with_name("risk_heldout_everyday_ae_12.csv"),  # written after held-out 44
 )
-# More ordinary texts in English, written after held-outs 36 to 43.
+# More ordinary texts in English, written after held-outs 36 to 44.
 HELDOUT_EVERYDAY_LATER = tuple(
-    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 10)
+    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 11)
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -157,10 +159,11 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_40: (0.95, 0.91),  # fresh: 0.956 / 0.9198
     HELDOUT_41: (0.93, 0.95),  # fresh: 0.939 / 0.952, short of the recall target
     HELDOUT_42: (0.96, 0.94),  # fresh: 0.969 / 0.938; 0.981 / 0.944 with the model trained on 37 to 41,
-    # then 0.975 / 0.949 and 0.969 / 0.948 with it retrained without the texts it shared with the sets
-    # written after (held-outs 43 and 44 and their everyday sets)
-    HELDOUT_43: (0.96, 0.94),  # fresh: 0.967 / 0.948; 0.964 / 0.943 after the retrain for held-out 44
-    HELDOUT_44: (0.96, 0.93),  # fresh: 0.961 / 0.935
+    # then 0.975 / 0.949, 0.969 / 0.948 and 0.983 / 0.947 with it retrained without the texts it
+    # shared with the sets written after (held-outs 43 to 45 and their everyday sets)
+    HELDOUT_43: (0.96, 0.94),  # fresh: 0.967 / 0.948; 0.964 / 0.943, then 0.964 / 0.940 after the retrains
+    HELDOUT_44: (0.96, 0.93),  # fresh: 0.961 / 0.935; 0.967 / 0.9305 after the retrain for held-out 45
+    HELDOUT_45: (0.95, 0.96),  # fresh: 0.958 / 0.961
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -1304,7 +1307,8 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
     learnt_from = folded(t.text for t in model_training.training_texts())
     held_out = (*HELDOUT_FLOORS, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER, *HELDOUT_EVERYDAY_AE)
     measuring = [path for path in held_out if path not in model_training.TRAINING_FILES]
-    unspent = {HELDOUT, HELDOUT_42, HELDOUT_43, HELDOUT_44, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER}
+    fresh_since_42 = (HELDOUT_42, HELDOUT_43, HELDOUT_44, HELDOUT_45)
+    unspent = {HELDOUT, *fresh_since_42, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER}
     assert unspent <= set(measuring)
     for path in measuring:
         texts = folded(text for text, _, _ in _labelled(path))
