@@ -359,6 +359,8 @@ def test_real_words_near_a_risk_word_are_not_taken_for_misspellings(text: str) -
         "could you write a letter for my employer confirming I attend?",
         "would you be able to write me a letter for the housing officer",
         "could you write me a letter for the job centre",
+        "can you help me write a letter to my manager about reasonable adjustments",
+        "wrote a letter to my supervisor requesting more shifts",
     ],
 )
 def test_harmless_idioms_are_not_flagged(text: str) -> None:
@@ -413,6 +415,8 @@ def test_a_risk_beside_prevention_named_in_another_language_still_counts(text: s
         ("my hours got cut again and I cut again last night", "self_harm"),
         ("wrote a letter for my employer and letters to my kids for after im gone", "suicide"),
         ("wrote a letter to my bank and my solicitor, all sorted for the kids now", "suicide"),
+        ("wrote an email to my manager about time off, and a letter to my son for after im gone", "suicide"),
+        ("wrote a letter to my boss, one to my mum and one to my sister", "suicide"),
     ],
 )
 def test_a_harmless_idiom_hides_only_its_own_words(text: str, category: str) -> None:
