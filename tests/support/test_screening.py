@@ -38,8 +38,8 @@ DEV_FILE = Path(__file__).with_name("risk_dev.csv")
 # since held-out 26, 2 to 28 since held-out 30, 2 to 36 with the first three five-language
 # everyday sets since held-out 37, and 2 to 41 with the first eight since held-out 42
 # (facilitator/safety/model_training.py), so their floors guard the phrase list and no longer
-# measure the model; held-out 1, held-out 42, the English everyday sets and the ninth five-language
-# one stay out of its training.
+# measure the model; held-out 1, held-outs 42 to 45, the English everyday sets and the ninth to
+# twelfth five-language ones stay out of its training.
 # risk_heldout.csv: scored before and after the list was rebuilt; its misses were then read, so
 # it no longer measures the list honestly, only the model, which never saw it.
 # risk_heldout_2.csv: scored with the list alone, then with the whole screen (the list and its
@@ -174,14 +174,16 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
 EVERYDAY_FLAGGED_CEILING = 0.025
 # Each fresh: 10 of 300 (0.033) with the screen shipped after held-out 37 (and the one before it);
 # 8 of 300 (0.027) with the screen shipped after held-out 38; 6 of 300 (0.02) after held-outs 39 to 41;
-# on the seventh, 5 of 300 with that screen and 6 with the one shipped after held-out 42.
+# on the seventh, 5 of 300 with that screen and 6 with the one shipped after held-out 42; on the
+# eighth to tenth, 9, 4 and 3 of 300 with the screen shipped after held-outs 42 to 44.
 EVERYDAY_LATER_FLAGGED_CEILING = 0.035
 # Measured with the model trained also on batch AE, each set fresh: 34 of 300 (0.113; 10 before
 # batch AE), on the second 22 of 300 (0.073), on the third 38 of 300 (0.127), and 40 (0.133) once
 # the model's training left out every text a measuring set holds; on the fourth, with the model
 # trained also on batch AG and the first three (which it now learns from), 1 of 300 (0.003); on
 # the fifth, with the same model, 3 of 300 (0.01); on the sixth 1 of 300; on the seventh 3 of 300;
-# on the eighth 2 of 300; on the ninth 0 of 300 (both models judged at held-out 42).
+# on the eighth 2 of 300; on the ninth 0 of 300 (both models judged at held-out 42); on the tenth
+# to twelfth 3, 2 and 2 of 300 with the screen shipped after held-outs 42 to 44.
 EVERYDAY_AE_FLAGGED_CEILING = 0.02
 # ------------------------------------------------------------------------------------------
 
