@@ -952,6 +952,13 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         "i see no future in this job",
         "threw a ball at his head by accident in pe, he laughed",
         "will beat the next person who challenges me at chess",
+        # near the goodbye phrases added after held-out 45
+        "i didnt know it was goodbye when i left the ward that night",
+        "it was a farewell do for our manager, lovely cake",
+        "finished my funeral plan today, one less thing for the kids to sort",
+        "cancelled my repeat prescription, the gp moved me onto a new one",
+        "put the rent money in an envelope for the landlord",
+        "thank you for everything this term, see you all in january",
     ],
 )
 def test_the_words_of_the_widened_phrases_in_everyday_senses_are_not_flagged(text: str) -> None:
@@ -1364,6 +1371,13 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         ("arranged for the cats to stay with my sister. paid the rent ahead", "preparation or goodbye"),
         ("sorted my funeral wishes, hymns chosen", "preparation or goodbye"),
         ("wrote a letter for the kids just in case", "preparation or goodbye"),
+        # a goodbye told as what it was, once done (added after held-out 45)
+        ("hugged my sister at the station. she doesnt know it was goodbye", "preparation or goodbye"),
+        ("sat with my dad all afternoon, wanted that to be his last memory of me", "preparation or goodbye"),
+        ("my bank card and the pin are in an envelope for my daughter now", "preparation or goodbye"),
+        ("said thank you for everything tonight. it was my goodbye really", "preparation or goodbye"),
+        ("paid for my funeral plan and stopped my repeat prescriptions", "preparation or goodbye"),
+        ("said thank you for everything. wanted them to hear it first", "preparation or goodbye"),
         ("booked a cabin for saturday. nobody knows where", "plan"),
         ("reserved a room at the premier inn, party of one. no return", "plan"),
         ("got a motel room. wont be checking out", "plan"),
