@@ -848,6 +848,16 @@ def test_the_lists_precision_and_recall_on_what_it_was_tuned_on_stay_above_their
         ("i shook her and now im scared of myself", "harm to others"),
         ("swear ill put him through the door", "harm to others"),
         ("pinned my husband back harder than i should have", "harm to others"),
+        # widened from held-outs 43 to 45's misses, before held-out 47 judged it
+        ("gonna throttle my housemate, he nicked my milk again", "harm to others"),
+        ("i swear ill deck that security guard tomorrow", "harm to others"),
+        ("want to hurt the judge who gave him custody", "harm to others"),
+        ("one more comment and shes getting a slap", "harm to others"),
+        ("that ref is getting knocked out i swear", "harm to others"),
+        ("sometimes i wish the crash had killed me too", "wish to be dead"),
+        ("honestly im such a dead weight to this family", "hopelessness"),
+        ("doubled and tripled my diazepam tonight", "overdose"),
+        ("lost my job in march and ive wanted to die every day since", "suicidal thoughts"),
     ],
 )
 def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> None:
@@ -964,6 +974,14 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         "cancelled my repeat prescription, the gp moved me onto a new one",
         "put the rent money in an envelope for the landlord",
         "thank you for everything this term, see you all in january",
+        # near the phrases widened from held-outs 43 to 45
+        "i could kill the whole pizza tonight",
+        "my son is getting punched at school and nobody does anything",
+        "i wish dad had taken me fishing more",
+        "i felt like dead weight after the marathon",
+        "the gp doubled my sertraline last month",
+        "ive been sober every day since the new year",
+        "the nurse had to hit the button twice",
     ],
 )
 def test_the_words_of_the_widened_phrases_in_everyday_senses_are_not_flagged(text: str) -> None:
