@@ -34,8 +34,9 @@ def init_app(app: Flask) -> None:
 
 def load_screen(app: Flask) -> None:
     """Read and compile the phrase list and the model now, as `python wsgi.py` does before it
-    serves: a broken custom file stops the start, not a participant's first message, and
-    the first note is screened as fast as the next (compiling the list takes seconds)."""
+    serves: a broken custom file stops the start, not a participant's first message. The list's
+    combined patterns are compiled when first needed (all of them took seconds at each start), so
+    a worker's first notes take a little longer (docs/safety.md, Speed)."""
     load_phrase_list(app.config["RISK_PHRASES_FILE"] or None)
     with app.app_context():
         risk_model()

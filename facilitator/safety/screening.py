@@ -20,7 +20,7 @@ import re
 import string
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -121,7 +121,7 @@ class Construct:
     phrases: tuple[RiskPhrase, ...]  # statements: the writer's own, unless the text says otherwise
     mentions: tuple[RiskPhrase, ...]  # bare topic words: harmless in a context that names them
     cues: tuple[RiskPhrase, ...]  # harmless alone: count when taken up, or beside another risk
-    patterns: Mapping[str, re.Pattern[str]]  # kind (phrase, mention, cue) -> any of them
+    patterns: Mapping[str, _CompiledOnFirstMatch]  # kind (phrase, mention, cue) -> any of them
     cues_together: bool = False  # two or more of its cues, apart, count with nothing else
 
     def entries(self, kind: str) -> tuple[RiskPhrase, ...]:
@@ -187,12 +187,29 @@ class _Found:
     lowered: bool = False  # counts, at lower urgency: a distant past with no recovery told
 
 
+class _CompiledOnFirstMatch:
+    """A regex compiled when it is first matched. A list has some eight hundred combined patterns
+    (any of a construct's entries that may start with one word), which took seconds to compile at
+    each start of a worker, while a text needs a few of them. After the first match, `match` is
+    the compiled pattern's own, so it costs no more than a compiled one."""
+
+    __slots__ = ("match", "regex")
+
+    def __init__(self, regex: str) -> None:
+        self.regex = regex
+        self.match: Callable[[str, int], re.Match[str] | None] = self._compile_and_match
+
+    def _compile_and_match(self, text: str, position: int) -> re.Match[str] | None:
+        self.match = re.compile(self.regex).match
+        return self.match(text, position)
+
+
 class _Start(NamedTuple):
     """The entries of one construct, of one kind, that may start with a given word."""
 
     construct_number: int  # its place in the list's constructs
     kind: str  # phrase, mention or cue
-    pattern: re.Pattern[str]  # any of `entries`
+    pattern: re.Pattern[str] | _CompiledOnFirstMatch  # any of `entries`
     entries: tuple[RiskPhrase, ...]
 
 
@@ -839,14 +856,14 @@ def _construct(
     cues_together: bool = False,
 ) -> Construct:
     compiled: dict[str, tuple[RiskPhrase, ...]] = {}
-    patterns: dict[str, re.Pattern[str]] = {}
+    patterns: dict[str, _CompiledOnFirstMatch] = {}
     for kind in _KINDS:
         regexes = [_phrase_regex(entry, word_groups) for entry in entries.get(kind, [])]
         compiled[kind] = tuple(
             RiskPhrase(entry, category, re.compile(rf"(?:{regex})(?!\S)"), _written_words(entry, word_groups))
             for entry, regex in zip(entries.get(kind, []), regexes, strict=True)
         )
-        patterns[kind] = re.compile("(?:" + "|".join(regexes) + r")(?!\S)") if regexes else _NEVER
+        patterns[kind] = _CompiledOnFirstMatch("(?:" + "|".join(regexes or ["(?!)"]) + r")(?!\S)")
     return Construct(
         name,
         category,
@@ -860,11 +877,11 @@ def _construct(
     )
 
 
-def _any_of(entries: list[RiskPhrase]) -> re.Pattern[str]:
+def _any_of(entries: list[RiskPhrase]) -> re.Pattern[str] | _CompiledOnFirstMatch:
     """One pattern matching where any of the entries matches, trying them in list order."""
     if len(entries) == 1:
         return entries[0].pattern
-    return re.compile("|".join(f"(?:{entry.pattern.pattern})" for entry in entries))
+    return _CompiledOnFirstMatch("|".join(f"(?:{entry.pattern.pattern})" for entry in entries))
 
 
 def _written_words(entry: str, word_groups: Mapping[str, str]) -> frozenset[str]:
