@@ -863,7 +863,7 @@ def _construct(
             RiskPhrase(entry, category, re.compile(rf"(?:{regex})(?!\S)"), _written_words(entry, word_groups))
             for entry, regex in zip(entries.get(kind, []), regexes, strict=True)
         )
-        patterns[kind] = _CompiledOnFirstMatch("(?:" + "|".join(regexes or ["(?!)"]) + r")(?!\S)")
+        patterns[kind] = _CompiledOnFirstMatch("(?:" + "|".join(regexes or [_NEVER.pattern]) + r")(?!\S)")
     return Construct(
         name,
         category,

@@ -987,7 +987,8 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         "i wish dad had taken me fishing more",
         "i felt like dead weight after the marathon",
         "the gp doubled my sertraline last month",
-        "ive been sober every day since the new year",
+        # a recovery told with a bare "since" stays a past recovered from
+        "i wanted to die in 2019 and have been grateful since",
         "the nurse had to hit the button twice",
     ],
 )
