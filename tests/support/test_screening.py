@@ -865,6 +865,24 @@ def test_the_lists_precision_and_recall_on_what_it_was_tuned_on_stay_above_their
         ("honestly im such a dead weight to this family", "hopelessness"),
         ("doubled and tripled my diazepam tonight", "overdose"),
         ("lost my job in march and ive wanted to die every day since", "suicidal thoughts"),
+        # widened from held-outs 46 to 48's misses, before held-out 49 judged it
+        ("honestly the dead have it easier", "wish to be dead"),
+        ("went to the grave of the mates we lost and i felt a bit envious of them", "wish to be dead"),
+        ("keep asking myself what if i ended things", "suicidal thoughts"),
+        ("suicide used to frighten me. these days it just sits there as a choice", "suicidal thoughts"),
+        ("googled which tablets would do the job", "method or means"),
+        ("dont know if im safe tonight", "not safe right now"),
+        ("thumping my ribs till they went purple", "self-harm"),
+        ("had both boxes of sertraline tonight", "overdose"),
+        ("left my engagement ring in an envelope for my sister", "preparation or goodbye"),
+        ("gave away his stuff and my things too", "preparation or goodbye"),
+        ("picked the songs for my funeral and sent them to my sister", "preparation or goodbye"),
+        ("i see no point in staying", "hopelessness"),
+        ("cant see any world where i feel okay again", "hopelessness"),
+        ("im an albatross round their neck", "hopelessness"),
+        ("gave her a proper slap last night, shes got a mark", "harm to others"),
+        ("wanted to wrap my hands around my dads neck", "harm to others"),
+        ("youre getting a rock through your window mate", "harm to others"),
     ],
 )
 def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> None:
@@ -990,6 +1008,20 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         # a recovery told with a bare "since" stays a past recovered from
         "i wanted to die in 2019 and have been grateful since",
         "the nurse had to hit the button twice",
+        # near the phrases widened from held-outs 46 to 48
+        "the dead ones in the veg patch need pulling up",
+        "what if i just ended things with him, would i regret it",
+        "not sure im safe to drive after this cold medicine",
+        "hit my head on the cupboard door until i saw stars",
+        "bought two packs of paracetamol for the cupboard",
+        "put the spare keys in an envelope for the cleaner",
+        "giving away the kids old toys and mine too, big clear out",
+        "added this one to my funeral playlist lol",
+        "we gave them a hiding on saturday, 5 nil",
+        "she put her hands round my neck and hugged me",
+        "the kids kicked a ball through their window, so embarrassing",
+        "cant see a way where this project finishes on time",
+        "needles used to scare me, had my jab today no fuss",
     ],
 )
 def test_the_words_of_the_widened_phrases_in_everyday_senses_are_not_flagged(text: str) -> None:
