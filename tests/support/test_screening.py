@@ -889,6 +889,17 @@ def test_the_lists_precision_and_recall_on_what_it_was_tuned_on_stay_above_their
         ("gave her a proper slap last night, shes got a mark", "harm to others"),
         ("wanted to wrap my hands around my dads neck", "harm to others"),
         ("youre getting a rock through your window mate", "harm to others"),
+        # widened from held-out 49's misses, before held-out 50 judged it
+        ("my mate died and i was a bit envious of him", "wish to be dead"),
+        ("keep walking past the viaduct every night", "method or means"),
+        ("saturday 4am, the quarry. nobody home till noon", "plan"),
+        ("tonight at the reservoir before anyones up", "plan"),
+        ("reopened the old cuts again", "self-harm"),
+        ("no way back and no way forward for me", "hopelessness"),
+        ("im trapped in legs that used to run", "hopelessness"),
+        ("went for my brother with a hammer", "harm to others"),
+        ("i could run that coach down and not blink", "harm to others"),
+        ("the railway where i used to train... been going back down there on my own", "method or means"),
     ],
 )
 def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> None:
@@ -1028,6 +1039,31 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         "the kids kicked a ball through their window, so embarrassing",
         "cant see a way where this project finishes on time",
         "needles used to scare me, had my jab today no fuss",
+        # contexts read since held-out 49: a question answered no, a negation before a dark
+        # thought, a newsletter, a stage knife, a lesson, help that ended it, a last time long
+        # ago, a letter to a landlord, tabs open in the head
+        "the counsellor asked me the self harm question, answered no and meant it",
+        "no bad thoughts about ending it this week, just tired",
+        "wrote a piece for the parish newsletter about suicide and men",
+        "taught the drama kids how to stab someone with a prop knife",
+        "covered the self harm lesson with year 9",
+        "stopped cutting once i got proper therapy, 3 years now",
+        "my last overdose was years ago, before the kids",
+        "Hi, can you help me write a letter to my landlord?",
+        "writing a letter to the landlord about the damp",
+        "too many tabs open in my head today",
+        # the same contexts in Dutch, German, French, Italian and Portuguese: someone else, a job,
+        # a negation, a past with a now, a course, a series, prevention
+        "de broer van mijn vriendin heeft een overdosis gehad",
+        "ma voisine a fait une overdose hier soir",
+        "sou bombeiro, ontem atendemos uma tentativa de suicídio no viaduto",
+        "ich bin nicht suizidal, nur erschöpft",
+        "jamais de pensées suicidaires, juste fatiguée",
+        "il y a deux ans j'ai fait une overdose, aujourd'hui je cours le marathon",
+        "vijf jaar geleden een overdosis, nu gelukkig getrouwd",
+        "fiz o curso de voluntária, falamos muito de suicídio",
+        "je regarde une série sur le suicide des ados",
+        "prévention suicide: je fais une formation demain",
     ],
 )
 def test_the_words_of_the_widened_phrases_in_everyday_senses_are_not_flagged(text: str) -> None:
@@ -1182,6 +1218,10 @@ def test_the_list_says_when_it_read_each_risk_word_in_a_harmless_context(text: s
         "mental health first aider at work but i cut myself last night",
         "when i first came here i wanted to die and i still do",
         "when i first woke up i wanted to die",
+        # the writer in another language, nearer than the person or the job named before
+        "mon frère est mort et je pense au suicide tous les jours",
+        "ik ben verpleegkundige maar ik denk zelf aan suïcide",
+        "im fine honestly, just keep driving past the cliffs most days",
     ],
 )
 def test_a_first_person_risk_now_wins_over_a_harmless_context(text: str) -> None:
