@@ -99,6 +99,7 @@ HELDOUT_46 = Path(__file__).with_name("risk_heldout_46.csv")
 HELDOUT_47 = Path(__file__).with_name("risk_heldout_47.csv")
 HELDOUT_48 = Path(__file__).with_name("risk_heldout_48.csv")
 HELDOUT_49 = Path(__file__).with_name("risk_heldout_49.csv")
+HELDOUT_50 = Path(__file__).with_name("risk_heldout_50.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
@@ -119,10 +120,11 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_14.csv"),  # written after held-out 46
     Path(__file__).with_name("risk_heldout_everyday_ae_15.csv"),  # written after held-out 47
     Path(__file__).with_name("risk_heldout_everyday_ae_16.csv"),  # written after held-out 48
+    Path(__file__).with_name("risk_heldout_everyday_ae_17.csv"),  # written after held-out 49
 )
-# More ordinary texts in English, written after held-outs 36 to 48.
+# More ordinary texts in English, written after held-outs 36 to 49.
 HELDOUT_EVERYDAY_LATER = tuple(
-    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 15)
+    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 16)
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -173,26 +175,28 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_44: (0.96, 0.93),  # fresh: 0.961 / 0.935; 0.9305 to 0.933 after the retrains, 0.931 at 47
     HELDOUT_45: (0.95, 0.95),  # fresh: 0.958 / 0.961; 0.956 / 0.958, then 0.967 / 0.961 (widened from it)
     HELDOUT_46: (0.95, 0.96),  # fresh: 0.961 / 0.972; 0.967 / 0.969, then 0.958 / 0.972 after the retrains
-    HELDOUT_47: (0.96, 0.94),  # fresh: 0.967 / 0.951; 0.978 / 0.949 after held-out 49's widening and retrain
+    HELDOUT_47: (0.96, 0.95),  # fresh: 0.967 / 0.951; 0.978 / 0.949 after 49's retrain, 0.975 / 0.959 after 50's
     HELDOUT_48: (0.94, 0.95),  # fresh: 0.944 / 0.958, short of the recall target
-    HELDOUT_49: (0.93, 0.93),  # fresh: 0.939 / 0.939, short of the recall target
+    HELDOUT_49: (0.93, 0.93),  # fresh: 0.939 / 0.939, short of the recall target; 0.967 / 0.975 widened from it
+    HELDOUT_50: (0.95, 0.95),  # fresh: 0.953 / 0.953
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
 # 9 when held-out 29's two did; 10 with the model trained also on held-outs 26 to 28, and when
 # held-out 31's three left; 9 after the retrains for held-outs 43 to 45, 10 after 46's, then 8;
 # 11 (0.0275) after the retrain for held-out 49, whose sets share 34 texts with the training
-# files: the model must leave them out, and it ships (docs/safety.md, held-out 49).
+# files: the model must leave them out (docs/safety.md, held-out 49); 9 after held-out 50's.
 # It was 8 (0.02) before the model's threshold went from 0.6 to 0.5 outside a harmless context,
 # which held-out 15 judged worth it (docs/safety.md).
-EVERYDAY_FLAGGED_CEILING = 0.0275
+EVERYDAY_FLAGGED_CEILING = 0.025
 # Each fresh: 10 of 300 (0.033) with the screen shipped after held-out 37 (and the one before it);
 # 8 of 300 (0.027) with the screen shipped after held-out 38; 6 of 300 (0.02) after held-outs 39 to 41;
 # on the seventh, 5 of 300 with that screen and 6 with the one shipped after held-out 42; on the
 # eighth to tenth, 9, 4 and 3 of 300 with the screen shipped after held-outs 42 to 44; on the
 # eleventh, 6 of 300 with the one shipped after held-out 45; on the twelfth, 8 of 300 (all the
 # model's) with the one shipped after held-out 46; on the thirteenth, 5 of 300 after held-out 47;
-# on the fourteenth, 5 of 300 after held-out 48.
+# on the fourteenth, 5 of 300 after held-out 48; on the fifteenth, 10 of 300 (all the model's)
+# after held-out 49.
 EVERYDAY_LATER_FLAGGED_CEILING = 0.035
 # Measured with the model trained also on batch AE, each set fresh: 34 of 300 (0.113; 10 before
 # batch AE), on the second 22 of 300 (0.073), on the third 38 of 300 (0.127), and 40 (0.133) once
@@ -202,7 +206,8 @@ EVERYDAY_LATER_FLAGGED_CEILING = 0.035
 # on the eighth 2 of 300; on the ninth 0 of 300 (both models judged at held-out 42); on the tenth
 # to twelfth 3, 2 and 2 of 300 with the screen shipped after held-outs 42 to 44; on the thirteenth
 # 1 of 300 with the one shipped after held-out 45; on the fourteenth 1 of 300 after held-out 46,
-# on the fifteenth 2 of 300 after held-out 47, on the sixteenth 0 of 300 after held-out 48.
+# on the fifteenth 2 of 300 after held-out 47, on the sixteenth 0 of 300 after held-out 48,
+# on the seventeenth 2 of 300 after held-out 49.
 EVERYDAY_AE_FLAGGED_CEILING = 0.02
 # ------------------------------------------------------------------------------------------
 
@@ -1438,6 +1443,7 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         HELDOUT_47,
         HELDOUT_48,
         HELDOUT_49,
+        HELDOUT_50,
     )
     unspent = {HELDOUT, *fresh_since_42, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER}
     assert unspent <= set(measuring)
