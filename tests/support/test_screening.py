@@ -909,6 +909,15 @@ def test_the_lists_precision_and_recall_on_what_it_was_tuned_on_stay_above_their
         ("went for my brother with a hammer", "harm to others"),
         ("i could run that coach down and not blink", "harm to others"),
         ("the railway where i used to train... been going back down there on my own", "method or means"),
+        # widened from held-out 50's misses, before held-out 51 judged it
+        ("kept the rifle back instead of handing it in", "method or means"),
+        ("stopped eating as a punishment for slipping up", "self-harm"),
+        ("nurse asked if i was suicidal, i said no. honestly yes", "suicidal thoughts"),
+        ("sat by the tracks, kept staring at the rails", "method or means"),
+        ("went and sat on the edge", "method or means"),
+        # and from held-out 51's, before held-out 52 judged them
+        ("tried the meds, the groups, the lot. nothing helped and nothing will", "hopelessness"),
+        ("one more word and its a rock through her window", "harm to others"),
     ],
 )
 def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> None:
@@ -1073,6 +1082,25 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         "fiz o curso de voluntária, falamos muito de suicídio",
         "je regarde une série sur le suicide des ados",
         "prévention suicide: je fais une formation demain",
+        # contexts read since held-out 50: "i'm not" as the answer, "remember when" with how far
+        # one has come, a reversal drug, a detective, a chore's last straw, that job, an illness
+        # as the event, "not even tempted"
+        "my mum asked if im thinking of ending it. im not, really",
+        "remember when i wanted to die every day? look how far ive come",
+        "paramedic here, gave the overdose reversal to a lad tonight, he's fine",
+        "the inspector finds the suicide note under the floorboards",
+        "one more spreadsheet and ill kill myself lol",
+        "learnt to read suicide notes in that job, glad to be out of it",
+        "after my heart attack i wanted to die. now im walking 5k a day",
+        "never going to burn myself again, not even tempted",
+        "not even thinking about suicide, just knackered",
+        # contexts read since held-out 51: a first year as the past, the story ending in the
+        # writer still here, a wife in Italian
+        "i was suicidal most of my first year in the job, therapy helped",
+        "remember when i wrote those goodbye notes? tore them up. still here",
+        "mia moglie dice che pensa al suicidio, sono preoccupato",
+        # and their neighbours that stay clear
+        "i was not eating to punish myself for months, now i cook for the whole house",
     ],
 )
 def test_the_words_of_the_widened_phrases_in_everyday_senses_are_not_flagged(text: str) -> None:
@@ -1231,6 +1259,8 @@ def test_the_list_says_when_it_read_each_risk_word_in_a_harmless_context(text: s
         "mon frère est mort et je pense au suicide tous les jours",
         "ik ben verpleegkundige maar ik denk zelf aan suïcide",
         "im fine honestly, just keep driving past the cliffs most days",
+        # "suspects" is not someone else
+        "gonna wait til after the visit so no one suspects, then take everything in the cupboard",
     ],
 )
 def test_a_first_person_risk_now_wins_over_a_harmless_context(text: str) -> None:
