@@ -925,6 +925,10 @@ def test_the_lists_precision_and_recall_on_what_it_was_tuned_on_stay_above_their
         # and from held-out 51's, before held-out 52 judged them
         ("tried the meds, the groups, the lot. nothing helped and nothing will", "hopelessness"),
         ("one more word and its a rock through her window", "harm to others"),
+        # and from held-out 52's, before held-out 53 judged them
+        ("tonight at 3am when the house is asleep", "plan"),
+        ("honestly its hopeless", "hopelessness"),
+        ("my marriage is over and so am i", "hopelessness"),
     ],
 )
 def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> None:
@@ -1106,6 +1110,13 @@ def test_each_construct_is_flagged_with_its_reason(text: str, reason: str) -> No
         "i was suicidal most of my first year in the job, therapy helped",
         "remember when i wrote those goodbye notes? tore them up. still here",
         "mia moglie dice che pensa al suicidio, sono preoccupato",
+        # contexts read since held-out 52: a cleaner, "clear of", a story told in public, a
+        # suspected overdose and CPR, forms as the last straw
+        "one of the cleaners self harms, how do i help her",
+        "2 years clear of self harm today",
+        "the overdose was years ago and i spoke about it publicly at church",
+        "suspected overdose on the 6.10, we did cpr, she lived",
+        "the admin forms make me want to jump off a bridge",
         # and their neighbours that stay clear
         "i was not eating to punish myself for months, now i cook for the whole house",
     ],
