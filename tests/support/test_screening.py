@@ -102,6 +102,7 @@ HELDOUT_49 = Path(__file__).with_name("risk_heldout_49.csv")
 HELDOUT_50 = Path(__file__).with_name("risk_heldout_50.csv")
 HELDOUT_51 = Path(__file__).with_name("risk_heldout_51.csv")
 HELDOUT_52 = Path(__file__).with_name("risk_heldout_52.csv")
+HELDOUT_53 = Path(__file__).with_name("risk_heldout_53.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
@@ -125,10 +126,11 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_17.csv"),  # written after held-out 49
     Path(__file__).with_name("risk_heldout_everyday_ae_18.csv"),  # written after held-out 50
     Path(__file__).with_name("risk_heldout_everyday_ae_19.csv"),  # written after held-out 51
+    Path(__file__).with_name("risk_heldout_everyday_ae_20.csv"),  # written after held-out 52
 )
-# More ordinary texts in English, written after held-outs 36 to 51.
+# More ordinary texts in English, written after held-outs 36 to 52.
 HELDOUT_EVERYDAY_LATER = tuple(
-    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 18)
+    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 19)
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -175,16 +177,17 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_42: (0.96, 0.94),  # fresh: 0.969 / 0.938; 0.981 / 0.944 with the model trained on 37 to 41,
     # then 0.975 / 0.949, 0.969 / 0.948, 0.983 / 0.947 and 0.975 / 0.949 with it retrained without
     # the texts it shared with the sets written after (held-outs 43 to 46 and their everyday sets)
-    HELDOUT_43: (0.96, 0.93),  # fresh: 0.967 / 0.948; 0.940 to 0.943 after the retrains, 0.933 at 52
+    HELDOUT_43: (0.96, 0.94),  # fresh: 0.967 / 0.948; 0.933 to 0.943 after the retrains (0.943 with batch AJ)
     HELDOUT_44: (0.96, 0.93),  # fresh: 0.961 / 0.935; 0.9305 to 0.933 after the retrains, 0.931 at 47
     HELDOUT_45: (0.95, 0.95),  # fresh: 0.958 / 0.961; 0.956 / 0.958, then 0.967 / 0.961 (widened from it)
     HELDOUT_46: (0.95, 0.96),  # fresh: 0.961 / 0.972; 0.967 / 0.969, then 0.958 / 0.972 after the retrains
     HELDOUT_47: (0.96, 0.95),  # fresh: 0.967 / 0.951; 0.978 / 0.949 after 49's retrain, 0.975 / 0.959 at 50
     HELDOUT_48: (0.94, 0.95),  # fresh: 0.944 / 0.958, short of the recall target
     HELDOUT_49: (0.93, 0.93),  # fresh: 0.939 / 0.939, short of the recall target; 0.967 / 0.975 widened
-    HELDOUT_50: (0.94, 0.95),  # fresh: 0.953 / 0.953; 0.947 / 0.953 after held-out 51's retrain
+    HELDOUT_50: (0.95, 0.95),  # fresh: 0.953 / 0.953; 0.947 / 0.953 at 51, 0.975 / 0.975 with batch AJ
     HELDOUT_51: (0.98, 0.95),  # fresh: 0.983 / 0.952
     HELDOUT_52: (0.96, 0.94),  # fresh: 0.964 / 0.943
+    HELDOUT_53: (0.97, 0.94),  # fresh: 0.975 / 0.944, the model trained also on batch AJ
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -192,10 +195,11 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
 # held-out 31's three left; 9 after the retrains for held-outs 43 to 45, 10 after 46's, then 8;
 # 11 (0.0275) after the retrain for held-out 49, whose sets share 34 texts with the training
 # files: the model must leave them out (docs/safety.md, held-out 49); 9 after held-out 50's;
-# 11 again after held-out 52's, whose candidate with more ordinary texts failed its plan.
+# 11 again after held-out 52's, whose candidate with more ordinary texts failed its plan;
+# 8 with that candidate, trained also on batch AJ, which shipped at held-out 53.
 # It was 8 (0.02) before the model's threshold went from 0.6 to 0.5 outside a harmless context,
 # which held-out 15 judged worth it (docs/safety.md).
-EVERYDAY_FLAGGED_CEILING = 0.0275
+EVERYDAY_FLAGGED_CEILING = 0.025
 # Each fresh: 10 of 300 (0.033) with the screen shipped after held-out 37 (and the one before it);
 # 8 of 300 (0.027) with the screen shipped after held-out 38; 6 of 300 (0.02) after held-outs 39 to 41;
 # on the seventh, 5 of 300 with that screen and 6 with the one shipped after held-out 42; on the
@@ -206,8 +210,9 @@ EVERYDAY_FLAGGED_CEILING = 0.0275
 # after held-out 49, then 11 (0.037) after the retrain for held-out 51, which must ship
 # (docs/safety.md, held-out 51), and 12 (0.04) after the retrain for held-out 52 (docs/safety.md,
 # held-out 52); on the sixteenth, 7 of 300 after held-out 50; on the seventeenth, 8 of 300
-# after held-out 51.
-EVERYDAY_LATER_FLAGGED_CEILING = 0.04
+# after held-out 51; with the model trained also on batch AJ (held-out 53), 11 on the fifteenth
+# and 6 on the eighteenth, fresh.
+EVERYDAY_LATER_FLAGGED_CEILING = 0.037
 # Measured with the model trained also on batch AE, each set fresh: 34 of 300 (0.113; 10 before
 # batch AE), on the second 22 of 300 (0.073), on the third 38 of 300 (0.127), and 40 (0.133) once
 # the model's training left out every text a measuring set holds; on the fourth, with the model
@@ -218,7 +223,7 @@ EVERYDAY_LATER_FLAGGED_CEILING = 0.04
 # 1 of 300 with the one shipped after held-out 45; on the fourteenth 1 of 300 after held-out 46,
 # on the fifteenth 2 of 300 after held-out 47, on the sixteenth 0 of 300 after held-out 48,
 # on the seventeenth 2 of 300 after held-out 49, on the eighteenth 0 of 300 after held-out 50,
-# on the nineteenth 5 of 300 after held-out 51.
+# on the nineteenth 5 of 300 after held-out 51, on the twentieth 4 of 300 after held-out 52.
 EVERYDAY_AE_FLAGGED_CEILING = 0.02
 # ------------------------------------------------------------------------------------------
 
@@ -1498,6 +1503,7 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         HELDOUT_50,
         HELDOUT_51,
         HELDOUT_52,
+        HELDOUT_53,
     )
     unspent = {HELDOUT, *fresh_since_42, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER}
     assert unspent <= set(measuring)
