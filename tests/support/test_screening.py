@@ -38,8 +38,8 @@ DEV_FILE = Path(__file__).with_name("risk_dev.csv")
 # since held-out 26, 2 to 28 since held-out 30, 2 to 36 with the first three five-language
 # everyday sets since held-out 37, and 2 to 41 with the first eight since held-out 42
 # (facilitator/safety/model_training.py), so their floors guard the phrase list and no longer
-# measure the model; held-out 1, held-outs 42 to 48, the English everyday sets and the ninth to
-# fifteenth five-language ones stay out of its training.
+# measure the model; held-out 1, held-outs 42 to 54, the English everyday sets and the ninth to
+# twenty-first five-language ones stay out of its training.
 # risk_heldout.csv: scored before and after the list was rebuilt; its misses were then read, so
 # it no longer measures the list honestly, only the model, which never saw it.
 # risk_heldout_2.csv: scored with the list alone, then with the whole screen (the list and its
@@ -103,6 +103,7 @@ HELDOUT_50 = Path(__file__).with_name("risk_heldout_50.csv")
 HELDOUT_51 = Path(__file__).with_name("risk_heldout_51.csv")
 HELDOUT_52 = Path(__file__).with_name("risk_heldout_52.csv")
 HELDOUT_53 = Path(__file__).with_name("risk_heldout_53.csv")
+HELDOUT_54 = Path(__file__).with_name("risk_heldout_54.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
@@ -127,10 +128,11 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_18.csv"),  # written after held-out 50
     Path(__file__).with_name("risk_heldout_everyday_ae_19.csv"),  # written after held-out 51
     Path(__file__).with_name("risk_heldout_everyday_ae_20.csv"),  # written after held-out 52
+    Path(__file__).with_name("risk_heldout_everyday_ae_21.csv"),  # written after held-out 53
 )
-# More ordinary texts in English, written after held-outs 36 to 52.
+# More ordinary texts in English, written after held-outs 36 to 53.
 HELDOUT_EVERYDAY_LATER = tuple(
-    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 19)
+    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 20)
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -188,6 +190,7 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_51: (0.98, 0.95),  # fresh: 0.983 / 0.952
     HELDOUT_52: (0.96, 0.94),  # fresh: 0.964 / 0.943
     HELDOUT_53: (0.97, 0.94),  # fresh: 0.975 / 0.944, the model trained also on batch AJ
+    HELDOUT_54: (0.97, 0.95),  # fresh: 0.972 / 0.954, with the phrases in five languages
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -1540,6 +1543,7 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         HELDOUT_51,
         HELDOUT_52,
         HELDOUT_53,
+        HELDOUT_54,
     )
     unspent = {HELDOUT, *fresh_since_42, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER}
     assert unspent <= set(measuring)
