@@ -4,7 +4,7 @@ One command, `make risk-model` (`flask --app wsgi train-risk-model`), reads the 
 set and batches, the older examples and the spent held-out sets that a fresh set judged it with (2 to 41 and
 the first eight everyday sets in five languages: scored and read, so no longer honest measures;
 held-out 1, the English everyday sets and the newer sets stay out, and so does any training text
-one of them also holds: docs/safety.md, held-outs 21 to 54), and fits two scikit-learn pipelines
+one of them also holds: docs/safety.md, held-outs 21 to 56), and fits two scikit-learn pipelines
 that share their features, TF-IDF of character 2-5-grams and word 1-2-grams:
 
 - is it risk: a logistic regression with balanced classes, on every labelled text;
@@ -49,12 +49,14 @@ SPENT_HELDOUT_FILES = (
     *(LABELLED / f"risk_heldout_{number}.csv" for number in range(37, 42)),
     *(LABELLED / f"risk_heldout_everyday_ae_{number}.csv" for number in range(4, 9)),
 )
-# Development batches in batch AE's five languages that joined the training at held-out 42, and
-# batch AJ, ordinary English texts, at held-out 53.
+# Development batches in batch AE's five languages that joined the training at held-out 42,
+# batch AJ, ordinary English texts, at held-out 53, and batch AK, ordinary English texts about
+# being away, leaving and letting go, at held-out 56.
 LATER_DEVELOPMENT_FILES = (
     LABELLED / "risk_dev_batch_af.csv",
     LABELLED / "risk_dev_batch_ai.csv",
     LABELLED / "risk_dev_batch_aj.csv",
+    LABELLED / "risk_dev_batch_ak.csv",
 )
 # In the order each joined, which the fitted model depends on to the last bit.
 TRAINING_FILES = DEVELOPMENT_FILES + SPENT_HELDOUT_FILES + LATER_DEVELOPMENT_FILES

@@ -885,9 +885,11 @@ def _any_of(entries: list[RiskPhrase]) -> re.Pattern[str] | _CompiledOnFirstMatc
 
 
 def _written_words(entry: str, word_groups: Mapping[str, str]) -> frozenset[str]:
-    """The plain words an entry spells out, its word groups' included (from their regexes)."""
+    """The plain words an entry spells out, its word groups' included (from their regexes), each
+    read as a text's words are (a letter typed twice read once: "nessun" as "nesun")."""
     text = re.sub(r"\{(\w+)\}", lambda group: word_groups.get(group[1], ""), entry)
-    return frozenset(re.findall(r"[a-z0-9]+", re.sub(r"[\\()\[\]{}|*?:]", " ", text)))
+    words = re.findall(r"[a-z0-9]+", re.sub(r"[\\()\[\]{}|*?:]", " ", text))
+    return frozenset(_collapse_repeats(word) for word in words)
 
 
 def _context(table: Mapping[str, object], word_groups: Mapping[str, str]) -> Context:

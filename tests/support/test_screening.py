@@ -104,6 +104,8 @@ HELDOUT_51 = Path(__file__).with_name("risk_heldout_51.csv")
 HELDOUT_52 = Path(__file__).with_name("risk_heldout_52.csv")
 HELDOUT_53 = Path(__file__).with_name("risk_heldout_53.csv")
 HELDOUT_54 = Path(__file__).with_name("risk_heldout_54.csv")
+HELDOUT_55 = Path(__file__).with_name("risk_heldout_55.csv")
+HELDOUT_56 = Path(__file__).with_name("risk_heldout_56.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
@@ -129,10 +131,12 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_19.csv"),  # written after held-out 51
     Path(__file__).with_name("risk_heldout_everyday_ae_20.csv"),  # written after held-out 52
     Path(__file__).with_name("risk_heldout_everyday_ae_21.csv"),  # written after held-out 53
+    Path(__file__).with_name("risk_heldout_everyday_ae_22.csv"),  # written after held-out 54
+    Path(__file__).with_name("risk_heldout_everyday_ae_23.csv"),  # written after held-out 55
 )
-# More ordinary texts in English, written after held-outs 36 to 53.
+# More ordinary texts in English, written after held-outs 36 to 55.
 HELDOUT_EVERYDAY_LATER = tuple(
-    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 20)
+    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 22)
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -179,7 +183,8 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_42: (0.96, 0.94),  # fresh: 0.969 / 0.938; 0.981 / 0.944 with the model trained on 37 to 41,
     # then 0.975 / 0.949, 0.969 / 0.948, 0.983 / 0.947 and 0.975 / 0.949 with it retrained without
     # the texts it shared with the sets written after (held-outs 43 to 46 and their everyday sets)
-    HELDOUT_43: (0.96, 0.94),  # fresh: 0.967 / 0.948; 0.933 to 0.943 after the retrains (0.943 with batch AJ)
+    # an exception held-out 56's plan allowed: no model trained without 55's and 56's texts kept 0.94
+    HELDOUT_43: (0.96, 0.93),  # fresh: 0.967 / 0.948; 0.933 to 0.943 after the retrains; 0.935 with batch AK
     HELDOUT_44: (0.96, 0.93),  # fresh: 0.961 / 0.935; 0.9305 to 0.933 after the retrains, 0.931 at 47
     HELDOUT_45: (0.95, 0.95),  # fresh: 0.958 / 0.961; 0.956 / 0.958, then 0.967 / 0.961 (widened from it)
     HELDOUT_46: (0.95, 0.96),  # fresh: 0.961 / 0.972; 0.967 / 0.969, then 0.958 / 0.972 after the retrains
@@ -191,6 +196,8 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_52: (0.96, 0.94),  # fresh: 0.964 / 0.943
     HELDOUT_53: (0.97, 0.94),  # fresh: 0.975 / 0.944, the model trained also on batch AJ
     HELDOUT_54: (0.97, 0.95),  # fresh: 0.972 / 0.954, with the phrases in five languages
+    HELDOUT_55: (0.98, 0.92),  # fresh: 0.986 / 0.927 (its retrain broke the guard; docs/safety.md)
+    HELDOUT_56: (0.97, 0.95),  # fresh: 0.978 / 0.957, the model trained also on batch AK
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -214,8 +221,17 @@ EVERYDAY_FLAGGED_CEILING = 0.025
 # (docs/safety.md, held-out 51), and 12 (0.04) after the retrain for held-out 52 (docs/safety.md,
 # held-out 52); on the sixteenth, 7 of 300 after held-out 50; on the seventeenth, 8 of 300
 # after held-out 51; with the model trained also on batch AJ (held-out 53), 11 on the fifteenth
-# and 6 on the eighteenth, fresh.
+# and 6 on the eighteenth, fresh; on the nineteenth 7 of 300 after held-out 53; on the twenty-first 9
+# of 300 with the model trained also on batch AK.
 EVERYDAY_LATER_FLAGGED_CEILING = 0.037
+# Two exceptions held-out 56's plan allowed (docs/safety.md, held-out 56): no model trained without
+# the texts of 55's and 56's sets kept them under that ceiling, so each is held at the shipped
+# figure: the fifteenth, 12 of 300; the twentieth, 17 of 300 fresh (14 with the model shipped
+# after held-out 54), 13 with the model trained also on batch AK (messages about being away).
+EVERYDAY_LATER_EXCEPTIONS = {
+    Path(__file__).with_name("risk_heldout_everyday_15.csv"): 0.041,
+    Path(__file__).with_name("risk_heldout_everyday_20.csv"): 0.044,
+}
 # Measured with the model trained also on batch AE, each set fresh: 34 of 300 (0.113; 10 before
 # batch AE), on the second 22 of 300 (0.073), on the third 38 of 300 (0.127), and 40 (0.133) once
 # the model's training left out every text a measuring set holds; on the fourth, with the model
@@ -226,7 +242,8 @@ EVERYDAY_LATER_FLAGGED_CEILING = 0.037
 # 1 of 300 with the one shipped after held-out 45; on the fourteenth 1 of 300 after held-out 46,
 # on the fifteenth 2 of 300 after held-out 47, on the sixteenth 0 of 300 after held-out 48,
 # on the seventeenth 2 of 300 after held-out 49, on the eighteenth 0 of 300 after held-out 50,
-# on the nineteenth 5 of 300 after held-out 51, on the twentieth 4 of 300 after held-out 52.
+# on the nineteenth 5 of 300 after held-out 51, on the twentieth 4 of 300 after held-out 52; on the
+# twenty-first 4 of 300 after held-out 53, on the twenty-second 2, on the twenty-third 4.
 EVERYDAY_AE_FLAGGED_CEILING = 0.02
 # ------------------------------------------------------------------------------------------
 
@@ -1509,7 +1526,10 @@ def test_figures_on_the_held_out_sets_do_not_fall(path: Path) -> None:
     ("path", "ceiling"),
     [
         (HELDOUT_EVERYDAY, EVERYDAY_FLAGGED_CEILING),
-        *((path, EVERYDAY_LATER_FLAGGED_CEILING) for path in HELDOUT_EVERYDAY_LATER),
+        *(
+            (path, EVERYDAY_LATER_EXCEPTIONS.get(path, EVERYDAY_LATER_FLAGGED_CEILING))
+            for path in HELDOUT_EVERYDAY_LATER
+        ),
         # in the languages of batch AE: the first eight are now training data, and guard it
         *((path, EVERYDAY_AE_FLAGGED_CEILING) for path in HELDOUT_EVERYDAY_AE),
     ],
@@ -1544,6 +1564,8 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         HELDOUT_52,
         HELDOUT_53,
         HELDOUT_54,
+        HELDOUT_55,
+        HELDOUT_56,
     )
     unspent = {HELDOUT, *fresh_since_42, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER}
     assert unspent <= set(measuring)
@@ -1832,3 +1854,157 @@ def test_cues_count_together_only_in_a_construct_whose_table_says_so(tmp_path: P
 def test_someone_named_as_an_object_is_not_who_the_next_verb_is_about() -> None:
     assert screen_text("signed the bike over to my sister and found a home for the cat").flagged
     assert not screen_text("interpreting for a patient after a suicide attempt").flagged
+
+
+# Plain first-person phrases in Dutch, German, French, Italian and Portuguese (added after held-out
+# 53, where the writers mixing those languages with English were read worst): the same warning
+# signs as the English ones, as those countries' crisis lines put them. One phrasing per entry,
+# none of them a held-out text; each fails without its entry.
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("ik wil gewoon dood, alles is te zwaar", "wish to be dead"),
+        ("ik wil eigenlijk niet meer leven", "wish to be dead"),
+        ("ik hoop morgen niet meer wakker te worden", "wish to be dead"),
+        ("was ik maar dood", "wish to be dead"),
+        ("ik wou dat ik er niet meer was", "wish to be dead"),
+        ("liever dood dan nog een winter zo", "wish to be dead"),
+        ("ich will einfach nicht mehr aufwachen", "wish to be dead"),
+        ("wäre am liebsten tot", "wish to be dead"),
+        ("wünschte ich wäre tot", "wish to be dead"),
+        ("morgen früh nicht mehr aufwachen", "wish to be dead"),
+        ("einschlafen und nicht mehr aufwachen wäre schön", "wish to be dead"),
+        ("je voudrais juste disparaître", "wish to be dead"),
+        ("j'ai envie de mourir ce soir", "wish to be dead"),
+        ("je prie pour ne plus me réveiller", "wish to be dead"),
+        ("plutôt morte que de continuer comme ça", "wish to be dead"),
+        ("vorrei solo sparire", "wish to be dead"),
+        ("non voglio più vivere così", "wish to be dead"),
+        ("spero di non svegliarmi più domani", "wish to be dead"),
+        ("a volte penso: meglio morta", "wish to be dead"),
+        ("queria sumir de vez", "wish to be dead"),
+        ("não quero mais acordar", "wish to be dead"),
+        ("só queria deitar e não acordar mais", "wish to be dead"),
+        ("preferia estar morta", "wish to be dead"),
+        ("ik denk erover mezelf van kant te maken", "suicidal thoughts"),
+        ("ik wil er een einde aan maken", "suicidal thoughts"),
+        ("ik wil mijn leven beëindigen", "suicidal thoughts"),
+        ("ich denke daran mich umzubringen", "suicidal thoughts"),
+        ("ich bring mich heute um.", "suicidal thoughts"),
+        ("ich will meinem Leben ein Ende setzen", "suicidal thoughts"),
+        ("ich will mit allem Schluss machen", "suicidal thoughts"),
+        ("j'ai envie de me foutre en l'air", "suicidal thoughts"),
+        ("je pense à mettre fin à mes jours", "suicidal thoughts"),
+        ("je veux en finir avec tout", "suicidal thoughts"),
+        ("j'ai des idées noires depuis lundi", "suicidal thoughts"),
+        ("penso di ammazzarmi", "suicidal thoughts"),
+        ("voglio farla finita stasera", "suicidal thoughts"),
+        ("tô pensando em me matar", "suicidal thoughts"),
+        ("penso em tirar minha vida", "suicidal thoughts"),
+        ("quero acabar com tudo de vez", "suicidal thoughts"),
+        ("ik denk aan mezelf ophangen in de schuur", "method or means"),
+        ("ik wil voor de trein springen", "method or means"),
+        ("ich will mich erhängen", "method or means"),
+        ("ich will vor einen Zug springen", "method or means"),
+        ("j'ai pensé à me pendre", "method or means"),
+        ("j'ai envie de sauter du pont", "method or means"),
+        ("penso di buttarmi sotto un treno", "method or means"),
+        ("pensei em me jogar da ponte", "method or means"),
+        ("guardei uma corda no porta-malas", "method or means"),
+        ("wie viele Tabletten sind tödlich", "method or means"),
+        ("mijn afscheidsbrieven liggen klaar", "preparation or goodbye"),
+        ("j'ai écrit une lettre d'adieu pour mes enfants", "preparation or goodbye"),
+        ("je fais mes adieux doucement", "preparation or goodbye"),
+        ("ho lasciato una lettera d'addio sul tavolo", "preparation or goodbye"),
+        ("escrevi uma carta de despedida pra minha mãe", "preparation or goodbye"),
+        ("vim me despedir de todos", "preparation or goodbye"),
+        ("ik heb al mijn spullen weggegeven", "preparation or goodbye"),
+        ("hab meine Sachen verschenkt", "preparation or goodbye"),
+        ("j'ai distribué toutes mes affaires", "preparation or goodbye"),
+        ("ho regalato tutte le mie cose", "preparation or goodbye"),
+        ("doei minhas coisas essa semana", "preparation or goodbye"),
+        ("ik ben niet veilig bij mezelf vannacht", "not safe right now"),
+        ("je ne suis pas en sécurité avec moi-même ce soir", "not safe right now"),
+        ("non mi sento al sicuro con me stessa", "not safe right now"),
+        ("não estou segura comigo mesma", "not safe right now"),
+        ("ik vertrouw mezelf niet vanavond", "not safe right now"),
+        ("ich traue mir selbst nicht mehr über den Weg", "not safe right now"),
+        ("je ne fais plus confiance à moi-même", "not safe right now"),
+        ("stanotte non mi fido di me stessa", "not safe right now"),
+        ("não confio mais em mim hoje", "not safe right now"),
+        ("ik wil mezelf snijden", "self-harm"),
+        ("ich will mich ritzen", "self-harm"),
+        ("ich ritze mich wieder", "self-harm"),
+        ("je me suis fait du mal ce soir", "self-harm"),
+        ("ho voglia di farmi del male", "self-harm"),
+        ("mi sono tagliata di nuovo", "self-harm"),
+        ("tô com vontade de me cortar", "self-harm"),
+        ("me cortei de novo ontem", "self-harm"),
+        ("ik heb te veel pillen genomen", "overdose"),
+        ("hab eben zu viele Tabletten geschluckt", "overdose"),
+        ("j'ai avalé toute la boîte de somnifères", "overdose"),
+        ("ho ingoiato tutte le pastiglie", "overdose"),
+        ("tomei remédio demais", "overdose"),
+        ("engoli todos os comprimidos da caixa", "overdose"),
+        ("ik ben een last voor iedereen", "hopelessness"),
+        ("ze zijn beter zonder mij", "hopelessness"),
+        ("mijn leven heeft geen zin meer", "hopelessness"),
+        ("ich bin eine Last für alle", "hopelessness"),
+        ("alle wären besser ohne mich", "hopelessness"),
+        ("sie wären ohne mich besser dran", "hopelessness"),
+        ("ich habe keinen Grund mehr zu leben", "hopelessness"),
+        ("je suis un fardeau pour ma famille", "hopelessness"),
+        ("ils seraient mieux sans moi", "hopelessness"),
+        ("je n'ai aucune raison de vivre", "hopelessness"),
+        ("je ne vois plus aucune raison de vivre", "hopelessness"),
+        ("il n'y a pas d'issue pour moi", "hopelessness"),
+        ("mi sento un peso per la mia famiglia", "hopelessness"),
+        ("stareste meglio senza di me", "hopelessness"),
+        ("non c'è via d'uscita", "hopelessness"),
+        ("non ho nessun motivo per cui vivere", "hopelessness"),
+        ("sou um peso pra minha família", "hopelessness"),
+        ("vocês ficariam melhor sem mim", "hopelessness"),
+        ("não tenho nenhum motivo pra viver", "hopelessness"),
+        ("vivo sem razão pra viver", "hopelessness"),
+        ("ik ga hem vermoorden", "harm to others"),
+        ("ik heb mijn zoon geslagen", "harm to others"),
+        ("ich könnte meinen Chef umbringen", "harm to others"),
+        ("ich schlag den heute noch zusammen", "harm to others"),
+        ("dem würde ich gern eine reinhauen", "harm to others"),
+        ("je vais le tuer s'il recommence", "harm to others"),
+        ("lo ammazzo se lo rivedo", "harm to others"),
+        ("ho voglia di strozzarlo", "harm to others"),
+        ("l'ho preso per il collo", "harm to others"),
+        ("vontade de matar meu chefe", "harm to others"),
+        ("bati no meu filho hoje", "harm to others"),
+    ],
+)
+def test_plain_phrases_in_five_languages_are_flagged_with_their_reason(text: str, reason: str) -> None:
+    result = screen_text(text)
+    assert result.flagged and reason in result.reasons and result.urgency == URGENT, result
+
+
+# Their harmless neighbours: idioms, someone else, a denial, a recovered past, a title; and the
+# double negation of French, Italian and Portuguese, which is one negation, read as a denial only
+# where nothing else is said.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik ga dood van de hitte in de trein",
+        "je suis mort de rire, le chat est tombé du canapé",
+        "mi piace da morire questa canzone",
+        "tô morta de cansaço mas feliz",
+        "Papa sagt ständig, er will sterben. Wie geht ihr damit um?",
+        "meine Mitbewohnerin hat gestern zu viele Tabletten genommen, sie ist stabil",
+        "non voglio farmi del male, tranquilli, solo una giornata storta",
+        "je ne pense pas à me faire du mal, juste fatiguée",
+        "não estou pensando em me matar, só cansada",
+        "je n'ai aucune envie de mourir, juste besoin de dormir",
+        "sono passati sei mesi dall'ultima volta che mi sono fatta del male",
+        "la chanson 'Je veux mourir ce soir' passait au supermarché",
+        "il capitolo 'Voglio morire' del libro mi ha fatto piangere",
+        "het heeft geen zin meer om naar die sportschool te gaan",
+    ],
+)
+def test_their_harmless_neighbours_in_five_languages_stay_clear(text: str) -> None:
+    assert not screen_text(text).flagged

@@ -243,8 +243,9 @@ def test_the_shipped_model_holds_the_thresholds_make_risk_model_writes() -> None
 def test_the_model_learns_from_the_spent_held_out_sets_and_never_from_the_unspent_ones() -> None:
     """Held-outs 2 to 41 and the first eight five-language everyday sets were scored and read, so
     they teach the model (37 to 41 and the fourth to eighth since held-out 42 judged it, with
-    development batches AF and AI, and since held-out 53 batch AJ); held-out 1, the English
-    everyday sets, the ninth to twenty-first five-language ones and held-outs 42 to 54 still measure
+    development batches AF and AI, since held-out 53 batch AJ and since held-out 56 batch AK);
+    held-out 1, the English everyday sets, the ninth to twenty-third five-language ones and held-outs
+    42 to 56 still measure
     it (docs/safety.md), so they stay out of its training."""
     support = Path(__file__).parent
     spent = (
@@ -253,15 +254,16 @@ def test_the_model_learns_from_the_spent_held_out_sets_and_never_from_the_unspen
         *(support / f"risk_heldout_{number}.csv" for number in range(37, 42)),
         *(support / f"risk_heldout_everyday_ae_{number}.csv" for number in range(4, 9)),
     )
-    english = ("", *(f"_{n}" for n in range(2, 20)))
-    everyday = (f"_everyday{suffix}" for suffix in (*english, *(f"_ae_{n}" for n in range(9, 22))))
-    measuring = ("", *(f"_{number}" for number in range(42, 55)), *everyday)
+    english = ("", *(f"_{n}" for n in range(2, 22)))
+    everyday = (f"_everyday{suffix}" for suffix in (*english, *(f"_ae_{n}" for n in range(9, 24))))
+    measuring = ("", *(f"_{number}" for number in range(42, 57)), *everyday)
     unspent = {support / f"risk_heldout{name}.csv" for name in measuring}
     training = model_training.TRAINING_FILES
     later_batches = (
         support / "risk_dev_batch_af.csv",
         support / "risk_dev_batch_ai.csv",
         support / "risk_dev_batch_aj.csv",
+        support / "risk_dev_batch_ak.csv",
     )
     assert training == (*model_training.DEVELOPMENT_FILES, *spent, *later_batches)
     assert not unspent & set(training)
