@@ -2008,3 +2008,33 @@ def test_plain_phrases_in_five_languages_are_flagged_with_their_reason(text: str
 )
 def test_their_harmless_neighbours_in_five_languages_stay_clear(text: str) -> None:
     assert not screen_text(text).flagged
+
+
+# The English widening after held-out 54: what is fatal looked up, nothing left to go on for,
+# someone put in hospital, not making it through a night; and their everyday neighbours.
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("been looking up whats lethal with my sleeping tablets", "method or means"),
+        ("honestly whats left to live for at this point", "hopelessness"),
+        ("if he says it again im putting that guy in an early grave", "harm to others"),
+        ("one of these days im putting the shift manager in hospital", "harm to others"),
+        ("might not make it till morning tbh", "not safe right now"),
+    ],
+)
+def test_the_english_widening_after_held_out_54_is_flagged(text: str, reason: str) -> None:
+    result = screen_text(text)
+    assert result.flagged and reason in result.reasons, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sorry wont make it tonight, the baby has a fever",
+        "I won't make it tomorrow, double shift. see you next week",
+        "'Overdose' came on shuffle in the car, what a tune",
+        "my dad put me in hospital for my tonsils when i was 6",
+    ],
+)
+def test_its_everyday_neighbours_stay_clear(text: str) -> None:
+    assert not screen_text(text).flagged
