@@ -106,6 +106,7 @@ HELDOUT_53 = Path(__file__).with_name("risk_heldout_53.csv")
 HELDOUT_54 = Path(__file__).with_name("risk_heldout_54.csv")
 HELDOUT_55 = Path(__file__).with_name("risk_heldout_55.csv")
 HELDOUT_56 = Path(__file__).with_name("risk_heldout_56.csv")
+HELDOUT_57 = Path(__file__).with_name("risk_heldout_57.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
@@ -133,10 +134,11 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_21.csv"),  # written after held-out 53
     Path(__file__).with_name("risk_heldout_everyday_ae_22.csv"),  # written after held-out 54
     Path(__file__).with_name("risk_heldout_everyday_ae_23.csv"),  # written after held-out 55
+    Path(__file__).with_name("risk_heldout_everyday_ae_24.csv"),  # written after held-out 56
 )
-# More ordinary texts in English, written after held-outs 36 to 55.
+# More ordinary texts in English, written after held-outs 36 to 56.
 HELDOUT_EVERYDAY_LATER = tuple(
-    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 22)
+    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 23)
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -183,8 +185,8 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_42: (0.96, 0.94),  # fresh: 0.969 / 0.938; 0.981 / 0.944 with the model trained on 37 to 41,
     # then 0.975 / 0.949, 0.969 / 0.948, 0.983 / 0.947 and 0.975 / 0.949 with it retrained without
     # the texts it shared with the sets written after (held-outs 43 to 46 and their everyday sets)
-    # an exception held-out 56's plan allowed: no model trained without 55's and 56's texts kept 0.94
-    HELDOUT_43: (0.96, 0.93),  # fresh: 0.967 / 0.948; 0.933 to 0.943 after the retrains; 0.935 with batch AK
+    # 0.93 between held-outs 56 and 57 (an exception 56's plan allowed), 0.948 again after 57's retrain
+    HELDOUT_43: (0.96, 0.94),  # fresh: 0.967 / 0.948; 0.933 to 0.943 after the retrains; 0.935 with batch AK
     HELDOUT_44: (0.96, 0.93),  # fresh: 0.961 / 0.935; 0.9305 to 0.933 after the retrains, 0.931 at 47
     HELDOUT_45: (0.95, 0.95),  # fresh: 0.958 / 0.961; 0.956 / 0.958, then 0.967 / 0.961 (widened from it)
     HELDOUT_46: (0.95, 0.96),  # fresh: 0.961 / 0.972; 0.967 / 0.969, then 0.958 / 0.972 after the retrains
@@ -198,6 +200,7 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_54: (0.97, 0.95),  # fresh: 0.972 / 0.954, with the phrases in five languages
     HELDOUT_55: (0.98, 0.92),  # fresh: 0.986 / 0.927 (its retrain broke the guard; docs/safety.md)
     HELDOUT_56: (0.97, 0.95),  # fresh: 0.978 / 0.957, the model trained also on batch AK
+    HELDOUT_57: (0.96, 0.95),  # fresh: 0.967 / 0.956
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -222,14 +225,14 @@ EVERYDAY_FLAGGED_CEILING = 0.025
 # held-out 52); on the sixteenth, 7 of 300 after held-out 50; on the seventeenth, 8 of 300
 # after held-out 51; with the model trained also on batch AJ (held-out 53), 11 on the fifteenth
 # and 6 on the eighteenth, fresh; on the nineteenth 7 of 300 after held-out 53; on the twenty-first 9
-# of 300 with the model trained also on batch AK.
+# of 300 with the model trained also on batch AK; on the twenty-second 6 of 300 after held-out 56.
 EVERYDAY_LATER_FLAGGED_CEILING = 0.037
-# Two exceptions held-out 56's plan allowed (docs/safety.md, held-out 56): no model trained without
-# the texts of 55's and 56's sets kept them under that ceiling, so each is held at the shipped
-# figure: the fifteenth, 12 of 300; the twentieth, 17 of 300 fresh (14 with the model shipped
-# after held-out 54), 13 with the model trained also on batch AK (messages about being away).
+# An exception held-out 56's plan allowed (docs/safety.md, held-out 56): no model trained without
+# the texts of 55's and 56's sets kept the twentieth under that ceiling, so it is held at the shipped
+# figure: 17 of 300 fresh (14 with the model shipped after held-out 54), 13 with the model trained
+# also on batch AK (messages about being away), 13 again after held-out 57's retrain. (The
+# fifteenth, held at 12 of 300 between held-outs 56 and 57, is back to 11 and to the ceiling.)
 EVERYDAY_LATER_EXCEPTIONS = {
-    Path(__file__).with_name("risk_heldout_everyday_15.csv"): 0.041,
     Path(__file__).with_name("risk_heldout_everyday_20.csv"): 0.044,
 }
 # Measured with the model trained also on batch AE, each set fresh: 34 of 300 (0.113; 10 before
@@ -243,7 +246,8 @@ EVERYDAY_LATER_EXCEPTIONS = {
 # on the fifteenth 2 of 300 after held-out 47, on the sixteenth 0 of 300 after held-out 48,
 # on the seventeenth 2 of 300 after held-out 49, on the eighteenth 0 of 300 after held-out 50,
 # on the nineteenth 5 of 300 after held-out 51, on the twentieth 4 of 300 after held-out 52; on the
-# twenty-first 4 of 300 after held-out 53, on the twenty-second 2, on the twenty-third 4.
+# twenty-first 4 of 300 after held-out 53, on the twenty-second 2, on the twenty-third 4, on the
+# twenty-fourth 1.
 EVERYDAY_AE_FLAGGED_CEILING = 0.02
 # ------------------------------------------------------------------------------------------
 
@@ -1566,6 +1570,7 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         HELDOUT_54,
         HELDOUT_55,
         HELDOUT_56,
+        HELDOUT_57,
     )
     unspent = {HELDOUT, *fresh_since_42, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER}
     assert unspent <= set(measuring)
@@ -2037,4 +2042,49 @@ def test_the_english_widening_after_held_out_54_is_flagged(text: str, reason: st
     ],
 )
 def test_its_everyday_neighbours_stay_clear(text: str) -> None:
+    assert not screen_text(text).flagged
+
+
+# The widening after held-outs 55 and 56: the five languages with a word between, thinking of it in
+# the first person, tired of life; a hole with no way out, a knife in someone; and the contexts
+# around them (a season or a first year told as then, "niet van plan", "asked me about", "not at
+# all" in five languages, idioms of rivals and sweets).
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("ik heb mezelf weer gesneden", "self-harm"),
+        ("ich denke oft an Suizid in letzter Zeit", "suicidal thoughts"),
+        ("ik denk steeds aan zelfmoord", "suicidal thoughts"),
+        ("je pense souvent à mourir ces jours-ci", "suicidal thoughts"),
+        ("penso spesso di morire", "suicidal thoughts"),
+        ("ando pensando muito em morrer", "suicidal thoughts"),
+        ("ich bin so lebensmüde", "wish to be dead"),
+        ("hab Abschiedsbriefe an alle geschrieben", "preparation or goodbye"),
+        ("não vejo mais razão pra continuar", "hopelessness"),
+        ("in a pit i cant crawl out of", "hopelessness"),
+        ("ik ben zo bang dat ik hem iets aandoe", "harm to others"),
+        ("i could stick a knife in my ex", "harm to others"),
+    ],
+)
+def test_the_widening_after_held_outs_55_and_56_is_flagged(text: str, reason: str) -> None:
+    result = screen_text(text)
+    assert result.flagged and reason in result.reasons, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ich denke nicht an Suizid, nur müde",
+        "bist du lebensmüde? so schnell auf der Autobahn",
+        "ik ben niet van plan mezelf pijn te doen, gewoon moe",
+        "the nurse asked me about self harm. I said no, not for years",
+        "my son asked if i want to hurt myself. helemaal niet",
+        "id rather die than support city",
+        "od on the chocolates from the advent calendar",
+        "felt suicidal most of college. in a good place now",
+        "last winter i wanted to die most days. doing well now",
+        "after the factory closed I wanted to die. I'm out the other side now",
+    ],
+)
+def test_their_harmless_neighbours_stay_clear(text: str) -> None:
     assert not screen_text(text).flagged
