@@ -244,9 +244,8 @@ def test_the_model_learns_from_the_spent_held_out_sets_and_never_from_the_unspen
     """Held-outs 2 to 41 and the first eight five-language everyday sets were scored and read, so
     they teach the model (37 to 41 and the fourth to eighth since held-out 42 judged it, with
     development batches AF and AI, since held-out 53 batch AJ and since held-out 56 batch AK);
-    held-out 1, the English everyday sets, the ninth to twenty-fourth five-language ones and held-outs
-    42 to 57 still measure
-    it (docs/safety.md), so they stay out of its training."""
+    held-out 1, the English everyday sets, the ninth to twenty-fourth five-language ones and
+    held-outs 42 to 57 still measure it (docs/safety.md), so they stay out of its training."""
     support = Path(__file__).parent
     spent = (
         *(support / f"risk_heldout_{number}.csv" for number in range(2, 37)),
