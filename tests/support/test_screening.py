@@ -107,6 +107,7 @@ HELDOUT_54 = Path(__file__).with_name("risk_heldout_54.csv")
 HELDOUT_55 = Path(__file__).with_name("risk_heldout_55.csv")
 HELDOUT_56 = Path(__file__).with_name("risk_heldout_56.csv")
 HELDOUT_57 = Path(__file__).with_name("risk_heldout_57.csv")
+HELDOUT_58 = Path(__file__).with_name("risk_heldout_58.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
@@ -135,10 +136,11 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_22.csv"),  # written after held-out 54
     Path(__file__).with_name("risk_heldout_everyday_ae_23.csv"),  # written after held-out 55
     Path(__file__).with_name("risk_heldout_everyday_ae_24.csv"),  # written after held-out 56
+    Path(__file__).with_name("risk_heldout_everyday_ae_25.csv"),  # written after held-out 57
 )
-# More ordinary texts in English, written after held-outs 36 to 56.
+# More ordinary texts in English, written after held-outs 36 to 57.
 HELDOUT_EVERYDAY_LATER = tuple(
-    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 23)
+    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 24)
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -201,6 +203,7 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_55: (0.98, 0.92),  # fresh: 0.986 / 0.927 (its retrain broke the guard; docs/safety.md)
     HELDOUT_56: (0.97, 0.95),  # fresh: 0.978 / 0.957, the model trained also on batch AK
     HELDOUT_57: (0.96, 0.95),  # fresh: 0.967 / 0.956
+    HELDOUT_58: (0.97, 0.94),  # fresh: 0.972 / 0.949
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -225,12 +228,13 @@ EVERYDAY_FLAGGED_CEILING = 0.025
 # held-out 52); on the sixteenth, 7 of 300 after held-out 50; on the seventeenth, 8 of 300
 # after held-out 51; with the model trained also on batch AJ (held-out 53), 11 on the fifteenth
 # and 6 on the eighteenth, fresh; on the nineteenth 7 of 300 after held-out 53; on the twenty-first 9
-# of 300 with the model trained also on batch AK; on the twenty-second 6 of 300 after held-out 56.
+# of 300 with the model trained also on batch AK; on the twenty-second 6 of 300 after held-out 56;
+# on the twenty-third 3 of 300 after held-out 57.
 EVERYDAY_LATER_FLAGGED_CEILING = 0.037
 # An exception held-out 56's plan allowed (docs/safety.md, held-out 56): no model trained without
 # the texts of 55's and 56's sets kept the twentieth under that ceiling, so it is held at the shipped
 # figure: 17 of 300 fresh (14 with the model shipped after held-out 54), 13 with the model trained
-# also on batch AK (messages about being away), 13 again after held-out 57's retrain. (The
+# also on batch AK (messages about being away), 13 again after held-out 57's retrain, 12 after 58's. (The
 # fifteenth, held at 12 of 300 between held-outs 56 and 57, is back to 11 and to the ceiling.)
 EVERYDAY_LATER_EXCEPTIONS = {
     Path(__file__).with_name("risk_heldout_everyday_20.csv"): 0.044,
@@ -247,7 +251,7 @@ EVERYDAY_LATER_EXCEPTIONS = {
 # on the seventeenth 2 of 300 after held-out 49, on the eighteenth 0 of 300 after held-out 50,
 # on the nineteenth 5 of 300 after held-out 51, on the twentieth 4 of 300 after held-out 52; on the
 # twenty-first 4 of 300 after held-out 53, on the twenty-second 2, on the twenty-third 4, on the
-# twenty-fourth 1.
+# twenty-fourth 1, on the twenty-fifth 0.
 EVERYDAY_AE_FLAGGED_CEILING = 0.02
 # ------------------------------------------------------------------------------------------
 
@@ -1571,6 +1575,7 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         HELDOUT_55,
         HELDOUT_56,
         HELDOUT_57,
+        HELDOUT_58,
     )
     unspent = {HELDOUT, *fresh_since_42, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER}
     assert unspent <= set(measuring)
@@ -2087,4 +2092,38 @@ def test_the_widening_after_held_outs_55_and_56_is_flagged(text: str, reason: st
     ],
 )
 def test_their_harmless_neighbours_stay_clear(text: str) -> None:
+    assert not screen_text(text).flagged
+
+
+# The widening after held-out 57: not being safe as a doubt or a place, pills kept aside, goodbye
+# letters written, the fastest medicine looked up, hurting someone at home; screens as treats,
+# "fella" as someone else, "thinking back" as a past.
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("i dont think ill be safe on my own tonight", "not safe right now"),
+        ("im not in a safe place right now, can someone call me", "not safe right now"),
+        ("je garde mes cachets en réserve depuis un mois", "preparation or goodbye"),
+        ("de slaappillen die ik heb opgespaard liggen in de la", "preparation or goodbye"),
+        ("ich habe gestern einen Abschiedsbrief", "preparation or goodbye"),
+        ("procurei qual comprimido mata sem dor", "method or means"),
+        ("a volte penso di fare male a lei quando urla", "harm to others"),
+    ],
+)
+def test_the_widening_after_held_out_57_is_flagged(text: str, reason: str) -> None:
+    result = screen_text(text)
+    assert result.flagged and reason in result.reasons, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im not in a safe place financially lol, rent went up again",
+        "ik heb ooit een afscheidsbrief geschreven, nu gaat het goed",
+        "overdosed on youtube again, still cant knit",
+        "that fella from work overdosed at the weekend, hes ok now",
+        "thinking back to when i wanted to die every day. so glad im here now",
+    ],
+)
+def test_the_neighbours_of_the_widening_after_held_out_57_stay_clear(text: str) -> None:
     assert not screen_text(text).flagged
