@@ -2020,43 +2020,24 @@ def test_their_harmless_neighbours_in_five_languages_stay_clear(text: str) -> No
     assert not screen_text(text).flagged
 
 
-# The English widening after held-out 54: what is fatal looked up, nothing left to go on for,
-# someone put in hospital, not making it through a night; and their everyday neighbours.
+# The widenings after held-outs 54 to 57, each judged on the next fresh set (docs/safety.md): in
+# English, what is fatal looked up, nothing left to go on for, someone put in hospital, not making it
+# through a night, a hole with no way out, a knife in someone, not being safe as a doubt or a place;
+# in the five languages, a word between, thinking of it in the first person, tired of life, pills
+# kept aside, goodbye letters written, the fastest medicine looked up, hurting someone at home. And
+# their neighbours: messages about missing the group, a song that came on, seasons and first years
+# told as then, "niet van plan", "asked me about", "not at all" in five languages, rivals and
+# sweets, screens as treats, "fella", "thinking back".
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
+        # after held-out 54
         ("been looking up whats lethal with my sleeping tablets", "method or means"),
         ("honestly whats left to live for at this point", "hopelessness"),
         ("if he says it again im putting that guy in an early grave", "harm to others"),
         ("one of these days im putting the shift manager in hospital", "harm to others"),
         ("might not make it till morning tbh", "not safe right now"),
-    ],
-)
-def test_the_english_widening_after_held_out_54_is_flagged(text: str, reason: str) -> None:
-    result = screen_text(text)
-    assert result.flagged and reason in result.reasons, result
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "sorry wont make it tonight, the baby has a fever",
-        "I won't make it tomorrow, double shift. see you next week",
-        "'Overdose' came on shuffle in the car, what a tune",
-        "my dad put me in hospital for my tonsils when i was 6",
-    ],
-)
-def test_its_everyday_neighbours_stay_clear(text: str) -> None:
-    assert not screen_text(text).flagged
-
-
-# The widening after held-outs 55 and 56: the five languages with a word between, thinking of it in
-# the first person, tired of life; a hole with no way out, a knife in someone; and the contexts
-# around them (a season or a first year told as then, "niet van plan", "asked me about", "not at
-# all" in five languages, idioms of rivals and sweets).
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
+        # after held-outs 55 and 56
         ("ik heb mezelf weer gesneden", "self-harm"),
         ("ich denke oft an Suizid in letzter Zeit", "suicidal thoughts"),
         ("ik denk steeds aan zelfmoord", "suicidal thoughts"),
@@ -2069,9 +2050,17 @@ def test_its_everyday_neighbours_stay_clear(text: str) -> None:
         ("in a pit i cant crawl out of", "hopelessness"),
         ("ik ben zo bang dat ik hem iets aandoe", "harm to others"),
         ("i could stick a knife in my ex", "harm to others"),
+        # after held-out 57
+        ("i dont think ill be safe on my own tonight", "not safe right now"),
+        ("im not in a safe place right now, can someone call me", "not safe right now"),
+        ("je garde mes cachets en réserve depuis un mois", "preparation or goodbye"),
+        ("de slaappillen die ik heb opgespaard liggen in de la", "preparation or goodbye"),
+        ("ich habe gestern einen Abschiedsbrief", "preparation or goodbye"),
+        ("procurei qual comprimido mata sem dor", "method or means"),
+        ("a volte penso di fare male a lei quando urla", "harm to others"),
     ],
 )
-def test_the_widening_after_held_outs_55_and_56_is_flagged(text: str, reason: str) -> None:
+def test_the_widenings_after_held_outs_54_to_57_are_flagged(text: str, reason: str) -> None:
     result = screen_text(text)
     assert result.flagged and reason in result.reasons, result
 
@@ -2079,6 +2068,12 @@ def test_the_widening_after_held_outs_55_and_56_is_flagged(text: str, reason: st
 @pytest.mark.parametrize(
     "text",
     [
+        # after held-out 54
+        "sorry wont make it tonight, the baby has a fever",
+        "I won't make it tomorrow, double shift. see you next week",
+        "'Overdose' came on shuffle in the car, what a tune",
+        "my dad put me in hospital for my tonsils when i was 6",
+        # after held-outs 55 and 56
         "ich denke nicht an Suizid, nur müde",
         "bist du lebensmüde? so schnell auf der Autobahn",
         "ik ben niet van plan mezelf pijn te doen, gewoon moe",
@@ -2089,35 +2084,7 @@ def test_the_widening_after_held_outs_55_and_56_is_flagged(text: str, reason: st
         "felt suicidal most of college. in a good place now",
         "last winter i wanted to die most days. doing well now",
         "after the factory closed I wanted to die. I'm out the other side now",
-    ],
-)
-def test_their_harmless_neighbours_stay_clear(text: str) -> None:
-    assert not screen_text(text).flagged
-
-
-# The widening after held-out 57: not being safe as a doubt or a place, pills kept aside, goodbye
-# letters written, the fastest medicine looked up, hurting someone at home; screens as treats,
-# "fella" as someone else, "thinking back" as a past.
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        ("i dont think ill be safe on my own tonight", "not safe right now"),
-        ("im not in a safe place right now, can someone call me", "not safe right now"),
-        ("je garde mes cachets en réserve depuis un mois", "preparation or goodbye"),
-        ("de slaappillen die ik heb opgespaard liggen in de la", "preparation or goodbye"),
-        ("ich habe gestern einen Abschiedsbrief", "preparation or goodbye"),
-        ("procurei qual comprimido mata sem dor", "method or means"),
-        ("a volte penso di fare male a lei quando urla", "harm to others"),
-    ],
-)
-def test_the_widening_after_held_out_57_is_flagged(text: str, reason: str) -> None:
-    result = screen_text(text)
-    assert result.flagged and reason in result.reasons, result
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
+        # after held-out 57
         "im not in a safe place financially lol, rent went up again",
         "ik heb ooit een afscheidsbrief geschreven, nu gaat het goed",
         "overdosed on youtube again, still cant knit",
@@ -2125,5 +2092,5 @@ def test_the_widening_after_held_out_57_is_flagged(text: str, reason: str) -> No
         "thinking back to when i wanted to die every day. so glad im here now",
     ],
 )
-def test_the_neighbours_of_the_widening_after_held_out_57_stay_clear(text: str) -> None:
+def test_the_neighbours_of_those_widenings_stay_clear(text: str) -> None:
     assert not screen_text(text).flagged
