@@ -49,6 +49,9 @@ LEGACY_REASONS = MappingProxyType(
 )
 
 _APOSTROPHES = re.compile(r"['‘’ʼ`´]")
+# Letters that Unicode does not split into a base and an accent, as their languages spell them
+# without it: "sœur" is "soeur", "Straße" is "strasse".
+_LETTERS_WITHOUT_PARTS = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
 _LEET_SYMBOLS, _LEET_DIGITS = "@$!|", "013457"
 _SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[@$!|](?=[^\W_])|[@$](?=[^\W\d_])")
 _SYMBOL_LETTERS = str.maketrans(_LEET_SYMBOLS, "asii")
@@ -630,7 +633,7 @@ def _fold(text: str) -> str:
     """Plain lower-case words: no accents, apostrophes or punctuation, leetspeak read as letters."""
     text = text.casefold()
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
+        text = unicodedata.normalize("NFKD", text.translate(_LETTERS_WITHOUT_PARTS))
         text = "".join(char for char in text if not unicodedata.combining(char))
     text = _APOSTROPHES.sub("", text)
     if any(symbol in text for symbol in _LEET_SYMBOLS):  # skips a slow pass in most texts
