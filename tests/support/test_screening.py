@@ -110,6 +110,7 @@ HELDOUT_57 = Path(__file__).with_name("risk_heldout_57.csv")
 HELDOUT_58 = Path(__file__).with_name("risk_heldout_58.csv")
 HELDOUT_59 = Path(__file__).with_name("risk_heldout_59.csv")
 HELDOUT_60 = Path(__file__).with_name("risk_heldout_60.csv")
+HELDOUT_61 = Path(__file__).with_name("risk_heldout_61.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
@@ -141,10 +142,11 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_25.csv"),  # written after held-out 57
     Path(__file__).with_name("risk_heldout_everyday_ae_26.csv"),  # written after held-out 58
     Path(__file__).with_name("risk_heldout_everyday_ae_27.csv"),  # written after held-out 59
+    Path(__file__).with_name("risk_heldout_everyday_ae_28.csv"),  # written after held-out 60
 )
-# More ordinary texts in English, written after held-outs 36 to 59.
+# More ordinary texts in English, written after held-outs 36 to 60.
 HELDOUT_EVERYDAY_LATER = tuple(
-    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 26)
+    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 27)
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -209,7 +211,8 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_57: (0.96, 0.95),  # fresh: 0.967 / 0.956
     HELDOUT_58: (0.97, 0.94),  # fresh: 0.972 / 0.949; 0.983 / 0.954 after 59's retrain
     HELDOUT_59: (0.96, 0.94),  # fresh: 0.969 / 0.943; 0.978 / 0.957 after the list widened from it
-    HELDOUT_60: (0.95, 0.95),  # fresh: 0.956 / 0.956
+    HELDOUT_60: (0.95, 0.95),  # fresh: 0.956 / 0.956; 0.975 / 0.972 after the list widened from it
+    HELDOUT_61: (0.93, 0.92),  # fresh: 0.936 / 0.923, short of the recall target
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -237,21 +240,18 @@ EVERYDAY_FLAGGED_CEILING = 0.025
 # of 300 with the model trained also on batch AK; on the twenty-second 6 of 300 after held-out 56;
 # on the twenty-third 3 of 300 after held-out 57; on the twenty-fourth 13 of 300 after held-out 58
 # (held as an exception until 9 after the retrain for held-out 60, with "odd" no longer read as
-# "od"); on the twenty-fifth 12 of 300 after held-out 59 (an exception below).
+# "od"); on the twenty-fifth 12 of 300 after held-out 59 (held as an exception until 11 after the
+# retrain for held-out 61); on the twenty-sixth 9 of 300 after held-out 60.
 EVERYDAY_LATER_FLAGGED_CEILING = 0.037
-# An exception held-out 56's plan allowed (docs/safety.md, held-out 56): no model trained without
-# the texts of 55's and 56's sets kept the twentieth under that ceiling, so it is held at the shipped
-# figure: 17 of 300 fresh (14 with the model shipped after held-out 54), 13 with the model trained
-# also on batch AK (messages about being away), 13 again after held-out 57's retrain, 12 after 58's,
-# 13 after 59's, 12 after 60's. (The fifteenth, held at 12 of 300 between held-outs 56 and 57, is
-# back to 11 and to the ceiling; the twenty-fourth, held at 13 after held-out 59, is at 9.) The
-# twenty-fifth, fresh with the screen shipped after held-out 60, by its plan: 12 of 300, all the
-# model's short polite messages ("Hello. This is Margaret. I am fine.", "What time is the group next
-# week please"); held at that figure until a screen judged on a fresh set lowers it (docs/safety.md,
-# held-out 60).
-EVERYDAY_LATER_EXCEPTIONS = {
-    Path(__file__).with_name("risk_heldout_everyday_20.csv"): 0.044,
-    Path(__file__).with_name("risk_heldout_everyday_25.csv"): 0.04,
+# Sets held at their shipped figure above their ceiling, each until a retrain brings it back under
+# (docs/safety.md): the twentieth English set from held-out 56 (17 of 300 fresh, 12 to 14 after) to
+# held-out 61's retrain (11); the fifteenth between held-outs 56 and 57 (12); the twenty-fourth after
+# held-out 59 (13 fresh; 9 after 60's retrain, with "odd" no longer read as "od"); the twenty-fifth
+# after held-out 60 (12 fresh, the model's short polite messages: "Hello. This is Margaret. I am
+# fine."; 11 after 61's retrain). Now the twenty-eighth five-language set (below), fresh after held-out
+# 61: 7 of 300, all the model's.
+EVERYDAY_EXCEPTIONS = {
+    Path(__file__).with_name("risk_heldout_everyday_ae_28.csv"): 0.024,
 }
 # Measured with the model trained also on batch AE, each set fresh: 34 of 300 (0.113; 10 before
 # batch AE), on the second 22 of 300 (0.073), on the third 38 of 300 (0.127), and 40 (0.133) once
@@ -265,7 +265,8 @@ EVERYDAY_LATER_EXCEPTIONS = {
 # on the seventeenth 2 of 300 after held-out 49, on the eighteenth 0 of 300 after held-out 50,
 # on the nineteenth 5 of 300 after held-out 51, on the twentieth 4 of 300 after held-out 52; on the
 # twenty-first 4 of 300 after held-out 53, on the twenty-second 2, on the twenty-third 4, on the
-# twenty-fourth 1, on the twenty-fifth 0, on the twenty-sixth 3, on the twenty-seventh 3.
+# twenty-fourth 1, on the twenty-fifth 0, on the twenty-sixth 3, on the twenty-seventh 3, on the
+# twenty-eighth 7 (an exception above).
 EVERYDAY_AE_FLAGGED_CEILING = 0.02
 # ------------------------------------------------------------------------------------------
 
@@ -1549,11 +1550,11 @@ def test_figures_on_the_held_out_sets_do_not_fall(path: Path) -> None:
     [
         (HELDOUT_EVERYDAY, EVERYDAY_FLAGGED_CEILING),
         *(
-            (path, EVERYDAY_LATER_EXCEPTIONS.get(path, EVERYDAY_LATER_FLAGGED_CEILING))
+            (path, EVERYDAY_EXCEPTIONS.get(path, EVERYDAY_LATER_FLAGGED_CEILING))
             for path in HELDOUT_EVERYDAY_LATER
         ),
         # in the languages of batch AE: the first eight are now training data, and guard it
-        *((path, EVERYDAY_AE_FLAGGED_CEILING) for path in HELDOUT_EVERYDAY_AE),
+        *((path, EVERYDAY_EXCEPTIONS.get(path, EVERYDAY_AE_FLAGGED_CEILING)) for path in HELDOUT_EVERYDAY_AE),
     ],
     ids=lambda value: value.name if isinstance(value, Path) else "",
 )
@@ -1592,6 +1593,7 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         HELDOUT_58,
         HELDOUT_59,
         HELDOUT_60,
+        HELDOUT_61,
     )
     unspent = {HELDOUT, *fresh_since_42, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER}
     assert unspent <= set(measuring)
@@ -2036,18 +2038,21 @@ def test_their_harmless_neighbours_in_five_languages_stay_clear(text: str) -> No
     assert not screen_text(text).flagged
 
 
-# The widenings after held-outs 54 to 59, each judged on the next fresh set (docs/safety.md): in
+# The widenings after held-outs 54 to 60, each judged on the next fresh set (docs/safety.md): in
 # English, what is fatal looked up, nothing left to go on for, someone put in hospital, not making it
 # through a night, a hole with no way out, a knife in someone, not being safe as a doubt or a place,
 # a weight on everyone, a small cut at a time of day, pills then more, half the box, the odd burn,
 # "od'd" and "ODd"; in the five languages, a word between, thinking of it in the first person, tired
 # of life, pills kept aside, goodbye letters written, the fastest medicine looked up, hurting someone
 # at home (also as a fear), the whole stock taken, a height worked out, a goodbye the other does not
-# know is one, passwords left for family, hurting oneself again. And their neighbours: messages about
+# know is one, passwords left for family, hurting oneself again, the idea of ending it, made to look
+# like an accident, a bottle with the sedatives, nothing makes sense any more; off the end of a pier,
+# ways to go read about, a key worker threatened. And their neighbours: messages about
 # missing the group, a song that came on, seasons and first years told as then, "niet van plan",
 # "asked me about", "not at all" in five languages, rivals and sweets, screens and food as treats,
 # "fella", "thinking back", "looking back", "the old me", a move told as then, patients and work in
-# five languages, a course of study told as then, "sœur" written with its ligature, "odd".
+# five languages, a course of study told as then, "sœur" written with its ligature, "odd", puddings,
+# news reports and causes against suicide in five languages, a business partner, ways to go somewhere.
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
@@ -2099,9 +2104,18 @@ def test_their_harmless_neighbours_in_five_languages_stay_clear(text: str) -> No
         ("ho salutato la nonna senza che lo sapesse", "preparation or goodbye"),
         ("je suis passé dire au revoir à mon frère sans qu'il le sache", "preparation or goodbye"),
         ("heb alle wachtwoorden klaargelegd voor mijn kinderen", "preparation or goodbye"),
+        # after held-out 60
+        ("j'ai envie d'en finir une bonne fois", "suicidal thoughts"),
+        ("vorrei farla sembrare un incidente", "method or means"),
+        ("keep thinking about walking off the end of the pier", "method or means"),
+        ("been googling ways to go", "method or means"),
+        ("tomei a garrafa inteira com os remedios", "overdose"),
+        ("für mich hat alles keinen Sinn mehr", "hopelessness"),
+        ("nada mais faz sentido pra mim", "hopelessness"),
+        ("ill hurt that key worker if she says it again", "harm to others"),
     ],
 )
-def test_the_widenings_after_held_outs_54_to_59_are_flagged(text: str, reason: str) -> None:
+def test_the_widenings_after_held_outs_54_to_60_are_flagged(text: str, reason: str) -> None:
     result = screen_text(text)
     assert result.flagged and reason in result.reasons, result
 
@@ -2146,6 +2160,12 @@ def test_the_widenings_after_held_outs_54_to_59_are_flagged(text: str, reason: s
         "when i moved here i was suicidal for a while. doing alright now",
         "ik werk bij een apotheek, de hele dag vragen over overdosering",
         "old me cut myself after days like this. now i go for a run",
+        # after held-out 60
+        "overdosed on christmas pudding again ha",
+        "vu un reportage sur le suicide des jeunes hier soir",
+        "domenica corsa benefica contro il suicidio, chi viene?",
+        "il mio socio ha preso troppe pastiglie, ora sta meglio",
+        "looking up ways to go to Lisbon next month",
     ],
 )
 def test_the_neighbours_of_those_widenings_stay_clear(text: str) -> None:
