@@ -48,7 +48,8 @@ LEGACY_REASONS = MappingProxyType(
     }
 )
 
-_APOSTROPHES = re.compile(r"['‘’ʼ`´]")
+_APOSTROPHE = "['‘’ʼ`´]"
+_APOSTROPHES = re.compile(_APOSTROPHE)
 # Letters that Unicode does not split into a base and an accent, as their languages spell them
 # without it: "sœur" is "soeur", "Straße" is "strasse".
 _LETTERS_WITHOUT_PARTS = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
@@ -63,7 +64,7 @@ _SPACED_LETTERS = re.compile(r"(?<!\S)[^\W\d_](?: [^\W\d_]){2,}(?!\S)")
 # an everyday word (read once, "blew my nose" was a noose), keeps two ("nooose" is "noose"); and
 # "odd", which read once is an overdose ("felt odd but fine": held-out 59), stays as it is, while
 # "od'd" and "ODd" (overdosed) read as "od".
-_OVERDOSED = re.compile(r"\b(?:[oO][dD]['‘’ʼ`´]e?[dD]|ODd|ODed)\b")
+_OVERDOSED = re.compile(rf"\b(?:[oO][dD]{_APOSTROPHE}e?[dD]|ODd|ODed)\b")
 _REPEATED_LETTER = re.compile(r"\b(no)o+(s(?:e|es|ed))\b|\b(odd(?:s|ly|er|est)?)\b|([a-z])\4+")
 _PHRASE_PART = re.compile(
     r"\(([^()\[\]{}]*)\)|\[([^()\[\]{}]*)\]|\{(\w+)\}|(\.\.\.)|(<end>)|([^\s()\[\]{}]+)"
