@@ -71,11 +71,11 @@ _PHRASE_PART = re.compile(
 )
 # Where a written text is cut: sentence ends, clause breaks (a comma, colon or dash before a
 # space, an opening bracket unless a short aside closes it: "my daughter (14) is"), and quoted
-# spans, which may be titles ("Suicide Squad", 'Better Off Dead').
+# spans, which may be titles ("Suicide Squad", 'Better Off Dead', « Le Suicidé », „Die Selbstmörderin“).
 _BREAKS = re.compile(
     r"(?P<sentence>[.!?;]+(?=\s|$)|\n+)"
     r"|(?P<clause>[,:]+(?=\s|$)|\s[-–—]+\s|\((?![^()\n]{1,15}\)))"
-    r'|(?P<quoted>"[^"\n]{1,80}"|“[^”\n]{1,80}”|(?<!\w)[\'‘](?:[^\'‘’\n]|(?<=\w)[\'’](?=\w)){1,80}[\'’](?!\w))'
+    r'|(?P<quoted>"[^"\n]{1,80}"|“[^”\n]{1,80}”|„[^“”\n]{1,80}[“”]|«[^»\n]{1,80}»|»[^«\n]{1,80}«|(?<!\w)[\'‘](?:[^\'‘’\n]|(?<=\w)[\'’](?=\w)){1,80}[\'’](?!\w))'
 )
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _SENTENCE, _CLAUSE, _TITLE_START, _TITLE_END = ".", ",", "<", ">"

@@ -111,6 +111,7 @@ HELDOUT_58 = Path(__file__).with_name("risk_heldout_58.csv")
 HELDOUT_59 = Path(__file__).with_name("risk_heldout_59.csv")
 HELDOUT_60 = Path(__file__).with_name("risk_heldout_60.csv")
 HELDOUT_61 = Path(__file__).with_name("risk_heldout_61.csv")
+HELDOUT_62 = Path(__file__).with_name("risk_heldout_62.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
@@ -143,10 +144,11 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_26.csv"),  # written after held-out 58
     Path(__file__).with_name("risk_heldout_everyday_ae_27.csv"),  # written after held-out 59
     Path(__file__).with_name("risk_heldout_everyday_ae_28.csv"),  # written after held-out 60
+    Path(__file__).with_name("risk_heldout_everyday_ae_29.csv"),  # written after held-out 61
 )
-# More ordinary texts in English, written after held-outs 36 to 60.
+# More ordinary texts in English, written after held-outs 36 to 61.
 HELDOUT_EVERYDAY_LATER = tuple(
-    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 27)
+    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 28)
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -213,6 +215,7 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_59: (0.96, 0.94),  # fresh: 0.969 / 0.943; 0.978 / 0.957 after the list widened from it
     HELDOUT_60: (0.95, 0.95),  # fresh: 0.956 / 0.956; 0.975 / 0.972 after the list widened from it
     HELDOUT_61: (0.93, 0.92),  # fresh: 0.936 / 0.923, short of the recall target
+    HELDOUT_62: (0.93, 0.92),  # fresh: 0.933 / 0.928, short of the recall target; its retrain broke the guard
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -241,17 +244,21 @@ EVERYDAY_FLAGGED_CEILING = 0.025
 # on the twenty-third 3 of 300 after held-out 57; on the twenty-fourth 13 of 300 after held-out 58
 # (held as an exception until 9 after the retrain for held-out 60, with "odd" no longer read as
 # "od"); on the twenty-fifth 12 of 300 after held-out 59 (held as an exception until 11 after the
-# retrain for held-out 61); on the twenty-sixth 9 of 300 after held-out 60.
+# retrain for held-out 61); on the twenty-sixth 9 of 300 after held-out 60; on the twenty-seventh
+# 12 of 300 after held-out 61 (an exception below).
 EVERYDAY_LATER_FLAGGED_CEILING = 0.037
 # Sets held at their shipped figure above their ceiling, each until a retrain brings it back under
 # (docs/safety.md): the twentieth English set from held-out 56 (17 of 300 fresh, 12 to 14 after) to
 # held-out 61's retrain (11); the fifteenth between held-outs 56 and 57 (12); the twenty-fourth after
 # held-out 59 (13 fresh; 9 after 60's retrain, with "odd" no longer read as "od"); the twenty-fifth
 # after held-out 60 (12 fresh, the model's short polite messages: "Hello. This is Margaret. I am
-# fine."; 11 after 61's retrain). Now the twenty-eighth five-language set (below), fresh after held-out
-# 61: 7 of 300, all the model's.
+# fine."; 11 after 61's retrain). Now the twenty-eighth five-language set, fresh after held-out 61: 7
+# of 300, all the model's; and the twenty-seventh English set, fresh after held-out 62: 12 of 300, all
+# the model's (held-out 62's retrain, which would have left out the 23 texts the new sets share with
+# the training, broke three guard sets, so the model shipped after 61 stays: docs/safety.md).
 EVERYDAY_EXCEPTIONS = {
     Path(__file__).with_name("risk_heldout_everyday_ae_28.csv"): 0.024,
+    Path(__file__).with_name("risk_heldout_everyday_27.csv"): 0.04,
 }
 # Measured with the model trained also on batch AE, each set fresh: 34 of 300 (0.113; 10 before
 # batch AE), on the second 22 of 300 (0.073), on the third 38 of 300 (0.127), and 40 (0.133) once
@@ -266,7 +273,7 @@ EVERYDAY_EXCEPTIONS = {
 # on the nineteenth 5 of 300 after held-out 51, on the twentieth 4 of 300 after held-out 52; on the
 # twenty-first 4 of 300 after held-out 53, on the twenty-second 2, on the twenty-third 4, on the
 # twenty-fourth 1, on the twenty-fifth 0, on the twenty-sixth 3, on the twenty-seventh 3, on the
-# twenty-eighth 7 (an exception above).
+# twenty-eighth 7 (an exception above); on the twenty-ninth 6 of 300 (0.02) after held-out 62.
 EVERYDAY_AE_FLAGGED_CEILING = 0.02
 # ------------------------------------------------------------------------------------------
 
@@ -1594,6 +1601,7 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         HELDOUT_59,
         HELDOUT_60,
         HELDOUT_61,
+        HELDOUT_62,
     )
     unspent = {HELDOUT, *fresh_since_42, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER}
     assert unspent <= set(measuring)
@@ -2038,21 +2046,27 @@ def test_their_harmless_neighbours_in_five_languages_stay_clear(text: str) -> No
     assert not screen_text(text).flagged
 
 
-# The widenings after held-outs 54 to 60, each judged on the next fresh set (docs/safety.md): in
-# English, what is fatal looked up, nothing left to go on for, someone put in hospital, not making it
-# through a night, a hole with no way out, a knife in someone, not being safe as a doubt or a place,
-# a weight on everyone, a small cut at a time of day, pills then more, half the box, the odd burn,
-# "od'd" and "ODd"; in the five languages, a word between, thinking of it in the first person, tired
-# of life, pills kept aside, goodbye letters written, the fastest medicine looked up, hurting someone
-# at home (also as a fear), the whole stock taken, a height worked out, a goodbye the other does not
-# know is one, passwords left for family, hurting oneself again, the idea of ending it, made to look
-# like an accident, a bottle with the sedatives, nothing makes sense any more; off the end of a pier,
-# ways to go read about, a key worker threatened. And their neighbours: messages about
-# missing the group, a song that came on, seasons and first years told as then, "niet van plan",
-# "asked me about", "not at all" in five languages, rivals and sweets, screens and food as treats,
-# "fella", "thinking back", "looking back", "the old me", a move told as then, patients and work in
-# five languages, a course of study told as then, "sœur" written with its ligature, "odd", puddings,
-# news reports and causes against suicide in five languages, a business partner, ways to go somewhere.
+# The widenings after held-outs 54 to 61, each judged on the next fresh set (docs/safety.md): in English,
+# what is fatal looked up, nothing left to go on for, someone put in hospital, not making it through a
+# night, a hole with no way out, a knife in someone, not being safe as a doubt or a place, a weight on
+# everyone, a small cut at a time of day, pills then more, half the box, the odd burn, "od'd" and "ODd"; in
+# the five languages, a word between, thinking of it in the first person, tired of life, pills kept aside,
+# goodbye letters written, the fastest medicine looked up, hurting someone at home (also as a fear), the
+# whole stock taken, a height worked out, a goodbye the other does not know is one, passwords left for
+# family, hurting oneself again, the idea of ending it, made to look like an accident, a bottle with the
+# sedatives, nothing makes sense any more; off the end of a pier, ways to go read about, a key worker
+# threatened; after 61, logging out of life in gamers' words, the last time the eyes close, a car's exhaust
+# gas, an end put to it and one's life taken in Austrian and Swiss German, a goodbye not noticed, everything
+# signed over, pills put aside in Italian, a prescription filled twice, scratching until it bleeds, too many
+# tablets in Swiss German, the pills overdone, fighting on for nothing, only taking up space, a knife
+# carried for someone. And their neighbours: messages about missing the group, a song that came on, seasons
+# and first years told as then, "niet van plan", "asked me about", "not at all" in five languages, rivals
+# and sweets, screens and food as treats, "fella", "thinking back", "looking back", "the old me", a move
+# told as then, patients and work in five languages, a course of study told as then, "sœur" written with its
+# ligature, "odd", puddings, news reports and causes against suicide in five languages, a business partner,
+# ways to go somewhere; after 61, logging out of a game, too much coffee, ending kitchen chaos,
+# grandchildren, titles in guillemets, the teenage years told as then, a year alone, the weather, years of
+# nursing, the bits of a book, help that changed it.
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
@@ -2113,9 +2127,32 @@ def test_their_harmless_neighbours_in_five_languages_stay_clear(text: str) -> No
         ("für mich hat alles keinen Sinn mehr", "hopelessness"),
         ("nada mais faz sentido pra mim", "hopelessness"),
         ("ill hurt that key worker if she says it again", "harm to others"),
+        # after held-out 61
+        ("honestly wish i could just log out of life", "wish to be dead"),
+        ("wil gewoon uitloggen uit het leven", "wish to be dead"),
+        ("je veux me déconnecter de la vie", "wish to be dead"),
+        ("afk forever sounds good rn", "wish to be dead"),
+        ("spero sia l'ultima volta che chiudo gli occhi", "wish to be dead"),
+        ("ho pensato di farlo in garage col gas", "method or means"),
+        ("ich mach dem heute ein Ende", "intent"),
+        ("i dänk immer dra, mir s läbe z näh", "intent"),
+        ("j'ai dit au revoir à mon père sans qu'il capte", "preparation or goodbye"),
+        ("went round to say goodbye without really saying it", "preparation or goodbye"),
+        ("hab alles auf meine Schwester überschrieben", "preparation or goodbye"),
+        ("sto mettendo da parte le pillole", "preparation or goodbye"),
+        ("got scripts at two pharmacies so i'd have enough", "preparation or goodbye"),
+        ("mi sono graffiata fino a sanguinare", "self-harm"),
+        ("voltei a cortar-me ontem", "self-harm"),
+        ("hab z vill vo mine schlaftablette gno", "overdose"),
+        ("overdid the pills on purpose", "overdose"),
+        ("wozu noch weiterkämpfen", "hopelessness"),
+        ("tou só ocupando espaço aqui", "hopelessness"),
+        ("não há motivo nenhum pra continuar", "hopelessness"),
+        ("feels like a hole with no way up", "hopelessness"),
+        ("heb een mes in mijn jas voor hem", "harm to others"),
     ],
 )
-def test_the_widenings_after_held_outs_54_to_60_are_flagged(text: str, reason: str) -> None:
+def test_the_widenings_after_held_outs_54_to_61_are_flagged(text: str, reason: str) -> None:
     result = screen_text(text)
     assert result.flagged and reason in result.reasons, result
 
@@ -2166,6 +2203,18 @@ def test_the_widenings_after_held_outs_54_to_60_are_flagged(text: str, reason: s
         "domenica corsa benefica contro il suicidio, chi viene?",
         "il mio socio ha preso troppe pastiglie, ora sta meglio",
         "looking up ways to go to Lisbon next month",
+        # after held-out 61
+        "had to log out of the game, wifi died again",
+        "overdosis koffie vandaag haha",
+        "ich mache dem Chaos in der Küche heute ein Ende",
+        "my grandson started cutting last year, he's in therapy now",
+        "qqn a vu « Le Suicidé » au théâtre? c'est samedi",
+        "já pensei em suicídio na adolescência, hoje estou bem",
+        "I wanted to die when I lost my job. That was 2015. I'm in a good place now.",
+        "weather today would kill you, staying in",
+        "twenty years nursing and i've seen a lot of overdoses",
+        "the self harm bits in that book were hard to read",
+        "as a teen I felt like a burden on everyone. Therapy changed that.",
     ],
 )
 def test_the_neighbours_of_those_widenings_stay_clear(text: str) -> None:
