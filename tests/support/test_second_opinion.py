@@ -253,9 +253,9 @@ def test_the_model_learns_from_the_spent_held_out_sets_and_never_from_the_unspen
         *(support / f"risk_heldout_{number}.csv" for number in range(37, 42)),
         *(support / f"risk_heldout_everyday_ae_{number}.csv" for number in range(4, 9)),
     )
-    english = ("", *(f"_{n}" for n in range(2, 28)))
-    everyday = (f"_everyday{suffix}" for suffix in (*english, *(f"_ae_{n}" for n in range(9, 30))))
-    measuring = ("", *(f"_{number}" for number in range(42, 63)), *everyday)
+    english = ("", *(f"_{n}" for n in range(2, 29)))
+    everyday = (f"_everyday{suffix}" for suffix in (*english, *(f"_ae_{n}" for n in range(9, 31))))
+    measuring = ("", *(f"_{number}" for number in range(42, 64)), *everyday)
     unspent = {support / f"risk_heldout{name}.csv" for name in measuring}
     training = model_training.TRAINING_FILES
     later_batches = (
