@@ -114,6 +114,7 @@ HELDOUT_61 = Path(__file__).with_name("risk_heldout_61.csv")
 HELDOUT_62 = Path(__file__).with_name("risk_heldout_62.csv")
 HELDOUT_63 = Path(__file__).with_name("risk_heldout_63.csv")
 HELDOUT_64 = Path(__file__).with_name("risk_heldout_64.csv")
+HELDOUT_65 = Path(__file__).with_name("risk_heldout_65.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
@@ -149,10 +150,11 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_29.csv"),  # written after held-out 61
     Path(__file__).with_name("risk_heldout_everyday_ae_30.csv"),  # written after held-out 62
     Path(__file__).with_name("risk_heldout_everyday_ae_31.csv"),  # written after held-out 63, in dialects
+    Path(__file__).with_name("risk_heldout_everyday_ae_32.csv"),  # written after held-out 64, in dialects
 )
-# More ordinary texts in English, written after held-outs 36 to 63.
+# More ordinary texts in English, written after held-outs 36 to 64.
 HELDOUT_EVERYDAY_LATER = tuple(
-    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 30)
+    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 31)
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -222,6 +224,7 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_62: (0.93, 0.92),  # fresh: 0.933 / 0.928, short of the recall target; its retrain broke the guard
     HELDOUT_63: (0.88, 0.94),  # fresh: 0.881 / 0.941, far short of the recall target (0.658 for its dialects)
     HELDOUT_64: (0.84, 0.93),  # fresh: 0.844 / 0.938; 0.908 / 0.932 with batch AM, which broke the guard
+    HELDOUT_65: (0.86, 0.96),  # fresh: 0.869 / 0.969; 0.925 / 0.971 with batch AM at 0.7, which broke it too
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -252,7 +255,8 @@ EVERYDAY_FLAGGED_CEILING = 0.025
 # "od"); on the twenty-fifth 12 of 300 after held-out 59 (held as an exception until 11 after the
 # retrain for held-out 61); on the twenty-sixth 9 of 300 after held-out 60; on the twenty-seventh
 # 12 of 300 after held-out 61 (an exception below); on the twenty-eighth 6 of 300 after held-out 62; on
-# the twenty-ninth 13 of 300 after held-out 63 (an exception below).
+# the twenty-ninth 13 of 300 after held-out 63 (an exception below); on the thirtieth 5 of 300 after
+# held-out 64.
 EVERYDAY_LATER_FLAGGED_CEILING = 0.037
 # Sets held at their shipped figure above their ceiling, each until a retrain brings it back under
 # (docs/safety.md): the twentieth English set from held-out 56 (17 of 300 fresh, 12 to 14 after) to
@@ -283,7 +287,8 @@ EVERYDAY_EXCEPTIONS = {
 # twenty-first 4 of 300 after held-out 53, on the twenty-second 2, on the twenty-third 4, on the
 # twenty-fourth 1, on the twenty-fifth 0, on the twenty-sixth 3, on the twenty-seventh 3, on the
 # twenty-eighth 7 (an exception above); on the twenty-ninth 6 of 300 (0.02) after held-out 62; on the
-# thirtieth 1 of 300 after held-out 63; on the thirty-first, in dialects, 2 of 300 after held-out 64.
+# thirtieth 1 of 300 after held-out 63; on the thirty-first, in dialects, 2 of 300 after held-out 64; on
+# the thirty-second, in dialects, 5 of 300 after held-out 65.
 EVERYDAY_AE_FLAGGED_CEILING = 0.02
 # ------------------------------------------------------------------------------------------
 
@@ -1614,6 +1619,7 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         HELDOUT_62,
         HELDOUT_63,
         HELDOUT_64,
+        HELDOUT_65,
     )
     unspent = {HELDOUT, *fresh_since_42, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER}
     assert unspent <= set(measuring)
@@ -2266,6 +2272,8 @@ def test_the_widenings_after_held_outs_54_to_62_are_flagged(text: str, reason: s
         "D'Overdose-Szene im Film war heftig",
         "mach jetzt Schluss mit allem für heute, gute Nacht",
         "ich mach jetzt Schluss für heute, bis morgen",
+        # after held-out 64
+        "weather's grey and so am I but nothing serious",
     ],
 )
 def test_the_neighbours_of_those_widenings_stay_clear(text: str) -> None:
