@@ -115,6 +115,7 @@ HELDOUT_62 = Path(__file__).with_name("risk_heldout_62.csv")
 HELDOUT_63 = Path(__file__).with_name("risk_heldout_63.csv")
 HELDOUT_64 = Path(__file__).with_name("risk_heldout_64.csv")
 HELDOUT_65 = Path(__file__).with_name("risk_heldout_65.csv")
+HELDOUT_66 = Path(__file__).with_name("risk_heldout_66.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
@@ -151,10 +152,11 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_30.csv"),  # written after held-out 62
     Path(__file__).with_name("risk_heldout_everyday_ae_31.csv"),  # written after held-out 63, in dialects
     Path(__file__).with_name("risk_heldout_everyday_ae_32.csv"),  # written after held-out 64, in dialects
+    Path(__file__).with_name("risk_heldout_everyday_ae_33.csv"),  # written after held-out 65, in dialects
 )
-# More ordinary texts in English, written after held-outs 36 to 64.
+# More ordinary texts in English, written after held-outs 36 to 65.
 HELDOUT_EVERYDAY_LATER = tuple(
-    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 31)
+    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 32)
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -225,6 +227,7 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_63: (0.88, 0.94),  # fresh: 0.881 / 0.941, far short of the recall target (0.658 for its dialects)
     HELDOUT_64: (0.84, 0.93),  # fresh: 0.844 / 0.938; 0.908 / 0.932 with batch AM, which broke the guard
     HELDOUT_65: (0.86, 0.96),  # fresh: 0.869 / 0.969; 0.925 / 0.971 with batch AM at 0.7, which broke it too
+    HELDOUT_66: (0.87, 0.93),  # fresh: 0.878 / 0.935; 0.892 / 0.925 with batch AM at 0.7, which broke it
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -256,7 +259,7 @@ EVERYDAY_FLAGGED_CEILING = 0.025
 # retrain for held-out 61); on the twenty-sixth 9 of 300 after held-out 60; on the twenty-seventh
 # 12 of 300 after held-out 61 (an exception below); on the twenty-eighth 6 of 300 after held-out 62; on
 # the twenty-ninth 13 of 300 after held-out 63 (an exception below); on the thirtieth 5 of 300 after
-# held-out 64.
+# held-out 64; on the thirty-first 6 of 300 after held-out 65.
 EVERYDAY_LATER_FLAGGED_CEILING = 0.037
 # Sets held at their shipped figure above their ceiling, each until a retrain brings it back under
 # (docs/safety.md): the twentieth English set from held-out 56 (17 of 300 fresh, 12 to 14 after) to
@@ -288,7 +291,8 @@ EVERYDAY_EXCEPTIONS = {
 # twenty-fourth 1, on the twenty-fifth 0, on the twenty-sixth 3, on the twenty-seventh 3, on the
 # twenty-eighth 7 (an exception above); on the twenty-ninth 6 of 300 (0.02) after held-out 62; on the
 # thirtieth 1 of 300 after held-out 63; on the thirty-first, in dialects, 2 of 300 after held-out 64; on
-# the thirty-second, in dialects, 5 of 300 after held-out 65.
+# the thirty-second, in dialects, 5 of 300 after held-out 65; on the thirty-third, in dialects, 2 of 300
+# after held-out 66.
 EVERYDAY_AE_FLAGGED_CEILING = 0.02
 # ------------------------------------------------------------------------------------------
 
@@ -1620,6 +1624,7 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         HELDOUT_63,
         HELDOUT_64,
         HELDOUT_65,
+        HELDOUT_66,
     )
     unspent = {HELDOUT, *fresh_since_42, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER}
     assert unspent <= set(measuring)
@@ -2064,7 +2069,7 @@ def test_their_harmless_neighbours_in_five_languages_stay_clear(text: str) -> No
     assert not screen_text(text).flagged
 
 
-# The widenings after held-outs 54 to 62, each judged on the next fresh set (docs/safety.md): in English,
+# The widenings after held-outs 54 to 65, each judged on the next fresh set (docs/safety.md): in English,
 # what is fatal looked up, nothing left to go on for, someone put in hospital, not making it through a
 # night, a hole with no way out, a knife in someone, not being safe as a doubt or a place, a weight on
 # everyone, a small cut at a time of day, pills then more, half the box, the odd burn, "od'd" and "ODd"; in
@@ -2090,6 +2095,8 @@ def test_their_harmless_neighbours_in_five_languages_stay_clear(text: str) -> No
 # oneself, a cigarette burn, no reason to go on, something done to someone, a son nearly hit, a shot,
 # suicidal stuff louder now; and as neighbours a sponsee, a pupil, a guy, the TV news and a Flemish
 # series, a few years ago, letters torn up, biscuits, talks started, obs, a film's scene, stopping work.
+# After 64, "nothing serious"; after 65, "I'm ending it" with nothing after and medicine not taken and
+# saved up, with letters to a pen pal, a relationship ended and stickers saved as neighbours.
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
@@ -2193,9 +2200,12 @@ def test_their_harmless_neighbours_in_five_languages_stay_clear(text: str) -> No
         ("clean 3 months and the suicidal stuff is louder than ever", "suicidal thoughts"),
         ("vorrei che fosse l'ultima volta che chiudo gli occhi", "wish to be dead"),
         ("für was eigentlich no wiiterchämpfe", "hopelessness"),
+        # after held-out 65
+        ("decided. i'm ending it", "intent"),
+        ("havent taken my tablets for days. saving them up", "preparation or goodbye"),
     ],
 )
-def test_the_widenings_after_held_outs_54_to_62_are_flagged(text: str, reason: str) -> None:
+def test_the_widenings_after_held_outs_54_to_65_are_flagged(text: str, reason: str) -> None:
     result = screen_text(text)
     assert result.flagged and reason in result.reasons, result
 
@@ -2274,6 +2284,10 @@ def test_the_widenings_after_held_outs_54_to_62_are_flagged(text: str, reason: s
         "ich mach jetzt Schluss für heute, bis morgen",
         # after held-out 64
         "weather's grey and so am I but nothing serious",
+        # after held-out 65
+        "wrote a letter to my pen pal in Chile",
+        "I'm ending it with Dave tonight, wish me luck",
+        "saving them up for christmas, the kids love the stickers",
     ],
 )
 def test_the_neighbours_of_those_widenings_stay_clear(text: str) -> None:
