@@ -57,11 +57,11 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The operating thresholds: 0.65, and 0.8 where the list read a harmless context, for the model
-# trained also on the spent held-outs 2-20; read off held-out 20, confirmed on held-out 21 by a rule
-# written before it was scored (docs/safety.md).
-risk-model: $(VENV)/.runtime  ## Retrain the risk screen's second opinion from the labelled data in tests/support (about 14 min)
-	$(BIN)/flask --app wsgi train-risk-model --threshold 0.65 --context-threshold 0.8
+# The operating thresholds: 0.7, and 0.8 where the list read a harmless context, for the model
+# fitted to convergence and trained also on batch AM; 0.7 chosen on read sets after held-out 64 and
+# confirmed on held-out 67 by a plan written before it was read (docs/safety.md).
+risk-model: $(VENV)/.runtime  ## Retrain the risk screen's second opinion from the labelled data in tests/support (about 25 min)
+	$(BIN)/flask --app wsgi train-risk-model --threshold 0.7 --context-threshold 0.8
 
 # socket.io-client, pinned in benchmarks/crowd/package-lock.json: the benchmark's phones and consoles.
 CROWD := benchmarks/crowd/node_modules/socket.io-client/package.json

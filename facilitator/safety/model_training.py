@@ -4,7 +4,7 @@ One command, `make risk-model` (`flask --app wsgi train-risk-model`), reads the 
 set and batches, the older examples and the spent held-out sets that a fresh set judged it with (2 to 41 and
 the first eight everyday sets in five languages: scored and read, so no longer honest measures;
 held-out 1, the English everyday sets and the newer sets stay out, and so does any training text
-one of them also holds: docs/safety.md, held-outs 21 to 66), and fits two scikit-learn pipelines
+one of them also holds: docs/safety.md, held-outs 21 to 67), and fits two scikit-learn pipelines
 that share their features, TF-IDF of character 2-5-grams and word 1-2-grams:
 
 - is it risk: a logistic regression with balanced classes, on every labelled text;
@@ -50,18 +50,18 @@ SPENT_HELDOUT_FILES = (
     *(LABELLED / f"risk_heldout_everyday_ae_{number}.csv" for number in range(4, 9)),
 )
 # Development batches in batch AE's five languages that joined the training at held-out 42,
-# batch AJ, ordinary English texts, at held-out 53, and batch AK, ordinary English texts about
-# being away, leaving and letting go, at held-out 56.
+# batch AJ, ordinary English texts, at held-out 53, batch AK, ordinary English texts about
+# being away, leaving and letting go, at held-out 56, and batch AM, risky and harmless texts in
+# dialects and regional languages of the five languages, at held-out 67.
 LATER_DEVELOPMENT_FILES = (
     LABELLED / "risk_dev_batch_af.csv",
     LABELLED / "risk_dev_batch_ai.csv",
     LABELLED / "risk_dev_batch_aj.csv",
     LABELLED / "risk_dev_batch_ak.csv",
+    LABELLED / "risk_dev_batch_am.csv",
 )
 # Batch AL (risk_dev_batch_al.csv: short everyday messages, written after held-out 59) stays out:
-# the model trained also on it broke its guard at held-out 60 (docs/safety.md). So does batch AM
-# (risk_dev_batch_am.csv: dialects and regional languages of the five languages, written after
-# held-out 63): trained also on it, the model caught far more on held-out 64 but broke its guard.
+# the model trained also on it broke its guard at held-out 60 (docs/safety.md).
 # In the order each joined, which the fitted model depends on to the last bit.
 TRAINING_FILES = DEVELOPMENT_FILES + SPENT_HELDOUT_FILES + LATER_DEVELOPMENT_FILES
 HELDOUT_FILES = "risk_heldout*.csv"  # in LABELLED: those not in TRAINING_FILES measure the model
@@ -70,6 +70,11 @@ VECTORIZERS = (
     {"analyzer": "word", "ngram_range": (1, 2), "sublinear_tf": True},
 )
 REGULARISATION = 10.0  # logistic regression's C
+# Fit the risk model's logistic regression to convergence: at scikit-learn's default tolerance
+# (1e-4) it stopped after some fifty iterations, and leaving 20 texts out of the training flipped
+# 368 of 62,794 decisions on the measuring sets; at 1e-6 (about 140 iterations) 2 (held-out 67).
+TOLERANCE = 1e-6
+MAX_ITERATIONS = 20_000
 # The batches the phrase list was tuned on (docs/safety.md): out of fold, the list is near
 # perfect on them, so they would flatter any threshold. The threshold is chosen on the others.
 LIST_TUNED_ON = frozenset(("batch A", "batch B", "batch C", "batch D", "batch E", "examples"))
@@ -126,7 +131,8 @@ def features() -> FeatureUnion:
 
 def risk_pipeline() -> Pipeline:
     return make_pipeline(
-        features(), LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=3000)
+        features(),
+        LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=MAX_ITERATIONS, tol=TOLERANCE),
     )
 
 

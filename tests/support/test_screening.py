@@ -116,6 +116,7 @@ HELDOUT_63 = Path(__file__).with_name("risk_heldout_63.csv")
 HELDOUT_64 = Path(__file__).with_name("risk_heldout_64.csv")
 HELDOUT_65 = Path(__file__).with_name("risk_heldout_65.csv")
 HELDOUT_66 = Path(__file__).with_name("risk_heldout_66.csv")
+HELDOUT_67 = Path(__file__).with_name("risk_heldout_67.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
@@ -153,10 +154,11 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_31.csv"),  # written after held-out 63, in dialects
     Path(__file__).with_name("risk_heldout_everyday_ae_32.csv"),  # written after held-out 64, in dialects
     Path(__file__).with_name("risk_heldout_everyday_ae_33.csv"),  # written after held-out 65, in dialects
+    Path(__file__).with_name("risk_heldout_everyday_ae_34.csv"),  # written after held-out 66, in dialects
 )
-# More ordinary texts in English, written after held-outs 36 to 65.
+# More ordinary texts in English, written after held-outs 36 to 66.
 HELDOUT_EVERYDAY_LATER = tuple(
-    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 32)
+    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 33)
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -224,10 +226,13 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_60: (0.95, 0.95),  # fresh: 0.956 / 0.956; 0.975 / 0.972 after the list widened from it
     HELDOUT_61: (0.93, 0.92),  # fresh: 0.936 / 0.923, short of the recall target
     HELDOUT_62: (0.93, 0.92),  # fresh: 0.933 / 0.928, short of the recall target; its retrain broke the guard
-    HELDOUT_63: (0.88, 0.94),  # fresh: 0.881 / 0.941, far short of the recall target (0.658 for its dialects)
-    HELDOUT_64: (0.84, 0.93),  # fresh: 0.844 / 0.938; 0.908 / 0.932 with batch AM, which broke the guard
-    HELDOUT_65: (0.86, 0.96),  # fresh: 0.869 / 0.969; 0.925 / 0.971 with batch AM at 0.7, which broke it too
-    HELDOUT_66: (0.87, 0.93),  # fresh: 0.878 / 0.935; 0.892 / 0.925 with batch AM at 0.7, which broke it
+    # Fresh, held-outs 63 to 66 were scored with the model shipped after 61 (the figures after the
+    # semicolon); the floors are those of the model shipped after 67 (converged, with batch AM, at 0.7).
+    HELDOUT_63: (0.92, 0.94),  # fresh: 0.881 / 0.941, far short of the recall target; 0.928 / 0.944 after 67
+    HELDOUT_64: (0.89, 0.93),  # fresh: 0.844 / 0.938; 0.894 / 0.942 after 67
+    HELDOUT_65: (0.93, 0.96),  # fresh: 0.869 / 0.969; 0.933 / 0.971 after 67
+    HELDOUT_66: (0.90, 0.93),  # fresh: 0.878 / 0.935; 0.908 / 0.932 after 67
+    HELDOUT_67: (0.89, 0.95),  # fresh: 0.897 / 0.953, the converged model trained also on batch AM
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -259,7 +264,9 @@ EVERYDAY_FLAGGED_CEILING = 0.025
 # retrain for held-out 61); on the twenty-sixth 9 of 300 after held-out 60; on the twenty-seventh
 # 12 of 300 after held-out 61 (an exception below); on the twenty-eighth 6 of 300 after held-out 62; on
 # the twenty-ninth 13 of 300 after held-out 63 (an exception below); on the thirtieth 5 of 300 after
-# held-out 64; on the thirty-first 6 of 300 after held-out 65.
+# held-out 64; on the thirty-first 6 of 300 after held-out 65; on the thirty-second 4 of 300 with the
+# model shipped after 67, which brings the twentieth to 11, the twenty-seventh to 6 and the
+# twenty-ninth to 9 of 300.
 EVERYDAY_LATER_FLAGGED_CEILING = 0.037
 # Sets held at their shipped figure above their ceiling, each until a retrain brings it back under
 # (docs/safety.md): the twentieth English set from held-out 56 (17 of 300 fresh, 12 to 14 after) to
@@ -271,11 +278,9 @@ EVERYDAY_LATER_FLAGGED_CEILING = 0.037
 # the model's (held-out 62's retrain, which would have left out the 23 texts the new sets share with
 # the training, broke three guard sets, so the model shipped after 61 stays: docs/safety.md); and the
 # twenty-ninth English set, fresh after held-out 64: 13 of 300, 12 of them the model's.
-EVERYDAY_EXCEPTIONS = {
-    Path(__file__).with_name("risk_heldout_everyday_ae_28.csv"): 0.024,
-    Path(__file__).with_name("risk_heldout_everyday_27.csv"): 0.04,
-    Path(__file__).with_name("risk_heldout_everyday_29.csv"): 0.044,
-}
+# Held-out 67's model (fitted to convergence) brings all three back under their ceilings (5, 6 and 9
+# of 300), so none is held now.
+EVERYDAY_EXCEPTIONS: dict[Path, float] = {}
 # Measured with the model trained also on batch AE, each set fresh: 34 of 300 (0.113; 10 before
 # batch AE), on the second 22 of 300 (0.073), on the third 38 of 300 (0.127), and 40 (0.133) once
 # the model's training left out every text a measuring set holds; on the fourth, with the model
@@ -292,7 +297,7 @@ EVERYDAY_EXCEPTIONS = {
 # twenty-eighth 7 (an exception above); on the twenty-ninth 6 of 300 (0.02) after held-out 62; on the
 # thirtieth 1 of 300 after held-out 63; on the thirty-first, in dialects, 2 of 300 after held-out 64; on
 # the thirty-second, in dialects, 5 of 300 after held-out 65; on the thirty-third, in dialects, 2 of 300
-# after held-out 66.
+# after held-out 66; on the thirty-fourth, in dialects, 2 of 300 after held-out 67.
 EVERYDAY_AE_FLAGGED_CEILING = 0.02
 # ------------------------------------------------------------------------------------------
 
@@ -1625,6 +1630,7 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         HELDOUT_64,
         HELDOUT_65,
         HELDOUT_66,
+        HELDOUT_67,
     )
     unspent = {HELDOUT, *fresh_since_42, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER}
     assert unspent <= set(measuring)
