@@ -60,7 +60,7 @@ format: $(VENV)/.dev
 # The operating thresholds: 0.7, and 0.8 where the list read a harmless context, for the model
 # fitted to convergence and trained also on batch AM; 0.7 chosen on read sets after held-out 64 and
 # confirmed on held-out 67 by a plan written before it was read (docs/safety.md).
-risk-model: $(VENV)/.runtime  ## Retrain the risk screen's second opinion from the labelled data in tests/support (about 25 min)
+risk-model: $(VENV)/.runtime  ## Retrain the risk screen's second opinion from the labelled data in tests/support (about 21 min)
 	$(BIN)/flask --app wsgi train-risk-model --threshold 0.7 --context-threshold 0.8
 
 # socket.io-client, pinned in benchmarks/crowd/package-lock.json: the benchmark's phones and consoles.
