@@ -117,9 +117,11 @@ def _init_extensions(app: Flask) -> None:
     # Flask-SocketIO runs each event in a request context made from the connection's request to
     # /socket.io/. With no rule for that path, every event raised a NotFound and kept it with its
     # traceback: a reference cycle that only the garbage collector frees, whose passes showed in
-    # the answers' p95. This rule matches it and is never dispatched (the Socket.IO server
-    # answers that path before Flask does).
+    # the answers' p95. These rules match it, for a connection opened by long-polling and for one
+    # opened straight as a WebSocket (which a plain rule turns away with a WebsocketMismatch), and
+    # are never dispatched (the Socket.IO server answers that path before Flask does).
     app.add_url_rule(SOCKETIO_PATH, endpoint="socketio", strict_slashes=False)
+    app.add_url_rule(SOCKETIO_PATH, endpoint="socketio_websocket", strict_slashes=False, websocket=True)
 
 
 @event.listens_for(Engine, "connect")
