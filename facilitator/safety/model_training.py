@@ -4,7 +4,7 @@ One command, `make risk-model` (`flask --app wsgi train-risk-model`), reads the 
 set and batches, the older examples and the spent held-out sets that a fresh set judged it with (2 to 41 and
 the first eight everyday sets in five languages: scored and read, so no longer honest measures;
 held-out 1, the English everyday sets and the newer sets stay out, and so does any training text
-one of them also holds: docs/safety.md, held-outs 21 to 68), and fits two scikit-learn pipelines
+one of them also holds: docs/safety.md, held-outs 21 to 69), and fits two scikit-learn pipelines
 that share their features, TF-IDF of character 2-5-grams and word 1-2-grams:
 
 - is it risk: a logistic regression with balanced classes, on every labelled text;
@@ -51,14 +51,16 @@ SPENT_HELDOUT_FILES = (
 )
 # Development batches in batch AE's five languages that joined the training at held-out 42,
 # batch AJ, ordinary English texts, at held-out 53, batch AK, ordinary English texts about
-# being away, leaving and letting go, at held-out 56, and batch AM, risky and harmless texts in
-# dialects and regional languages of the five languages, at held-out 67.
+# being away, leaving and letting go, at held-out 56, batch AM, risky and harmless texts in
+# dialects and regional languages of the five languages, at held-out 67, and batch AN, more of
+# them and English mixed with South Asian languages, at held-out 69.
 LATER_DEVELOPMENT_FILES = (
     LABELLED / "risk_dev_batch_af.csv",
     LABELLED / "risk_dev_batch_ai.csv",
     LABELLED / "risk_dev_batch_aj.csv",
     LABELLED / "risk_dev_batch_ak.csv",
     LABELLED / "risk_dev_batch_am.csv",
+    LABELLED / "risk_dev_batch_an.csv",
 )
 # Batch AL (risk_dev_batch_al.csv: short everyday messages, written after held-out 59) stays out:
 # the model trained also on it broke its guard at held-out 60 (docs/safety.md).
