@@ -491,7 +491,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.2, help="answers per phone per second")
     parser.add_argument("--seconds", type=float, default=30, help="how long the phones answer")
     parser.add_argument("--modes", default="eventlet,gevent", help="async modes, comma-separated")
-    parser.add_argument("--servers", default="bare,stepwise", help="bare, stepwise or both")
+    parser.add_argument(
+        "--servers", default="bare,stepwise", help="bare, stepwise, or both as bare,stepwise (the default)"
+    )
     parser.add_argument(
         "--ramp",
         default="",
@@ -532,6 +534,8 @@ def main() -> None:
     args = parser.parse_args()
     args.ramp = [float(rate) for rate in args.ramp.split(",") if rate.strip()]
     servers = {name.strip() for name in args.servers.split(",")}
+    if not servers or not servers <= {"bare", "stepwise"}:
+        parser.error(f"--servers: {args.servers!r}: name bare, stepwise, or both as bare,stepwise")
     extra_env = dict(item.split("=", 1) for item in args.env)
     watch = Watch(gc=args.gc_stats, stalls=args.stall_watch)
     limit = raise_file_limit()
