@@ -160,7 +160,7 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_34.csv"),  # written after held-out 66, in dialects
     Path(__file__).with_name("risk_heldout_everyday_ae_35.csv"),  # written after held-out 67, in dialects
     Path(__file__).with_name("risk_heldout_everyday_ae_36.csv"),  # written after held-out 68, in dialects
-    Path(__file__).with_name("risk_heldout_everyday_ae_37.csv"),  # written after held-out 69, in street and regional varieties
+    Path(__file__).with_name("risk_heldout_everyday_ae_37.csv"),  # after held-out 69, in street varieties
 )
 # More ordinary texts in English, written after held-outs 36 to 69.
 HELDOUT_EVERYDAY_LATER = tuple(
