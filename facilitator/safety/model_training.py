@@ -4,7 +4,7 @@ One command, `make risk-model` (`flask --app wsgi train-risk-model`), reads the 
 set and batches, the older examples and the spent held-out sets that a fresh set judged it with (2 to 41 and
 the first eight everyday sets in five languages: scored and read, so no longer honest measures;
 held-out 1, the English everyday sets and the newer sets stay out, and so does any training text
-one of them also holds: docs/safety.md, held-outs 21 to 70), and fits two scikit-learn pipelines
+one of them also holds: docs/safety.md, held-outs 21 to 71), and fits two scikit-learn pipelines
 that share their features, TF-IDF of character 2-5-grams and word 1-2-grams:
 
 - is it risk: a logistic regression with balanced classes, on every labelled text;

@@ -120,6 +120,7 @@ HELDOUT_67 = Path(__file__).with_name("risk_heldout_67.csv")
 HELDOUT_68 = Path(__file__).with_name("risk_heldout_68.csv")
 HELDOUT_69 = Path(__file__).with_name("risk_heldout_69.csv")
 HELDOUT_70 = Path(__file__).with_name("risk_heldout_70.csv")
+HELDOUT_71 = Path(__file__).with_name("risk_heldout_71.csv")
 HELDOUT_EVERYDAY = Path(__file__).with_name("risk_heldout_everyday.csv")
 # Ordinary notes, wins and messages in Dutch, German, French, Italian and Portuguese, the languages
 # of development batch AE, written blind after held-out 33 (docs/safety.md).
@@ -161,10 +162,11 @@ HELDOUT_EVERYDAY_AE = (
     Path(__file__).with_name("risk_heldout_everyday_ae_35.csv"),  # written after held-out 67, in dialects
     Path(__file__).with_name("risk_heldout_everyday_ae_36.csv"),  # written after held-out 68, in dialects
     Path(__file__).with_name("risk_heldout_everyday_ae_37.csv"),  # after held-out 69, in street varieties
+    Path(__file__).with_name("risk_heldout_everyday_ae_38.csv"),  # after held-out 70, in street varieties
 )
-# More ordinary texts in English, written after held-outs 36 to 69.
+# More ordinary texts in English, written after held-outs 36 to 70.
 HELDOUT_EVERYDAY_LATER = tuple(
-    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 36)
+    Path(__file__).with_name(f"risk_heldout_everyday_{n}.csv") for n in range(2, 37)
 )
 HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded down (docs/safety.md)
     HELDOUT: (0.98, 0.92),
@@ -241,7 +243,8 @@ HELDOUT_FLOORS = {  # (recall, precision): the shipped screen's figures, rounded
     HELDOUT_67: (0.89, 0.95),  # fresh: 0.897 / 0.953, the converged model trained also on batch AM
     HELDOUT_68: (0.94, 0.95),  # fresh: 0.944 / 0.958, the same model, and its retrain without 68's texts
     HELDOUT_69: (0.89, 0.93),  # fresh: 0.842 / 0.927; 0.892 / 0.939 with the model trained also on batch AN
-    HELDOUT_70: (0.90, 0.95),  # fresh: 0.900 / 0.956 with the model shipped after 69, which stays
+    HELDOUT_70: (0.90, 0.95),  # fresh: 0.900 / 0.956 with the model shipped after 69, and after 71
+    HELDOUT_71: (0.96, 0.94),  # fresh: 0.967 / 0.948 with that model and with its retrain, which ships
 }
 # Measured: 10 of 400 (0.025) after held-out 23's three texts left the development set; 9 with
 # the model retrained when held-out 24's one text left it; 10 again when held-out 27's one did;
@@ -277,7 +280,8 @@ EVERYDAY_FLAGGED_CEILING = 0.025
 # model shipped after 67, which brings the twentieth to 11, the twenty-seventh to 6 and the
 # twenty-ninth to 9 of 300; on the thirty-third 4 of 300 after held-out 67; on the thirty-fourth (half of
 # it English mixed with South Asian languages) 1 of 300 after held-out 68, with either model judged there;
-# on the thirty-fifth (world Englishes and English mixed with other languages) 6 of 300 after held-out 69.
+# on the thirty-fifth (world Englishes and English mixed with other languages) 6 of 300 after held-out 69;
+# on the thirty-sixth (world Englishes and plain English) 3 of 300 after held-out 70.
 EVERYDAY_LATER_FLAGGED_CEILING = 0.037
 # Sets held at their shipped figure above their ceiling, each until a retrain brings it back under
 # (docs/safety.md): the twentieth English set from held-out 56 (17 of 300 fresh, 12 to 14 after) to
@@ -311,7 +315,7 @@ EVERYDAY_EXCEPTIONS: dict[Path, float] = {}
 # after held-out 66; on the thirty-fourth, in dialects, 2 of 300 after held-out 67; on the thirty-fifth,
 # in dialects, 3 of 300 after held-out 68; on the thirty-sixth, in dialects, 5 of 300 after held-out 68,
 # with either model judged there; on the thirty-seventh, in street and regional varieties, 3 of 300
-# after held-out 69.
+# after held-out 69; on the thirty-eighth, in street and regional varieties, 2 of 300 after held-out 70.
 EVERYDAY_AE_FLAGGED_CEILING = 0.02
 # ------------------------------------------------------------------------------------------
 
@@ -1648,6 +1652,7 @@ def test_held_out_sentences_are_kept_out_of_the_data_the_screen_learns_from() ->
         HELDOUT_68,
         HELDOUT_69,
         HELDOUT_70,
+        HELDOUT_71,
     )
     unspent = {HELDOUT, *fresh_since_42, HELDOUT_EVERYDAY, *HELDOUT_EVERYDAY_LATER}
     assert unspent <= set(measuring)
