@@ -63,9 +63,8 @@ def raise_file_limit() -> int:
 
 
 def processor() -> str:
-    """The machine's processor as Linux names it: runs on different hosts differ by more than the
-    code does (the relay's CPU per answer was 0.43 to 0.79 ms on the hosts of 2026-11-30 to
-    2026-12-02 noon, 1.0 ms on an AMD EPYC host that evening)."""
+    """The processor and its clock, as Linux names them: the same code costs twice the CPU on one
+    host as on another (README, "Measuring a crowd"), so every run says where it ran."""
     try:
         info = Path("/proc/cpuinfo").read_text(encoding="utf-8")
     except OSError:
